@@ -1,0 +1,20 @@
+{
+  "targets": [
+    {
+      "target_name": "fastnet",
+      "sources": [
+        "src/fastnet.c",
+        "src/handle.c",
+        "src/stream.c",
+        "src/socket.c",
+        "src/server.c"
+      ],
+      "cflags": ["-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
+      "cflags!": ["-fno-exceptions"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "conditions": [
+        ["OS=='mac'", { "xcode_settings": { "OTHER_CFLAGS": ["-std=c11", "-Wall", "-Wextra"] } }]
+      ]
+    }
+  ]
+}
