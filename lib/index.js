@@ -1,3 +1,43 @@
 'use strict';
-// PLACEHOLDER while the native layer is written: re-exports core net so harnesses can be built against it.
-module.exports = require('net');
+// fastnet: Node's `net` API over native libuv handles. Same exports, same events, same errors.
+const core = require('net');
+const { binding, onclose } = require('./native');
+const { Socket, normalizeArgs, onread, onwrite, onshutdown, ontimeout } = require('./socket');
+const { Server, createServerHandle, onconnection } = require('./server');
+const connect = require('./connect');
+
+binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, onclose });
+
+function createServer(options, connectionListener) {
+  return new Server(options, connectionListener);
+}
+
+function createConnection(...args) {
+  const normalized = normalizeArgs(args);
+  const options = normalized[0];
+  const socket = new Socket(options);
+  if (options.timeout) socket.setTimeout(options.timeout);
+  return socket.connect(normalized);
+}
+
+module.exports = {
+  _createServerHandle: createServerHandle,
+  _normalizeArgs: normalizeArgs,
+  _setSimultaneousAccepts() {},
+  // Address utilities hold no sockets: core's own are used as they are.
+  BlockList: core.BlockList,
+  SocketAddress: core.SocketAddress,
+  connect: createConnection,
+  createConnection,
+  createServer,
+  isIP: core.isIP,
+  isIPv4: core.isIPv4,
+  isIPv6: core.isIPv6,
+  Server,
+  Socket,
+  Stream: Socket,
+  getDefaultAutoSelectFamily: connect.getDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamily: connect.setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout: connect.getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamilyAttemptTimeout: connect.setDefaultAutoSelectFamilyAttemptTimeout,
+};

@@ -1,0 +1,340 @@
+'use strict';
+// net.Server: an EventEmitter over a native Server handle (TCP or Unix socket).
+const EventEmitter = require('events');
+const { binding, kOwner, closeHandle } = require('./native');
+const {
+  ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING,
+  ERR_INVALID_FD_TYPE, errnoException, uvExceptionWithHostPort, validateNumber, validatePort, validateAbortSignal,
+} = require('./errors');
+const { Socket, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
+  require('./socket');
+const { getDefaultHighWaterMark } = require('stream');
+
+function Server(options, connectionListener) {
+  if (!(this instanceof Server)) return new Server(options, connectionListener);
+  EventEmitter.call(this);
+  if (typeof options === 'function') {
+    connectionListener = options;
+    options = {};
+    this.on('connection', connectionListener);
+  } else if (options == null || typeof options === 'object') {
+    options = { ...options };
+    if (typeof connectionListener === 'function') this.on('connection', connectionListener);
+  } else {
+    throw ERR_INVALID_ARG_TYPE('options', 'Object', options);
+  }
+  if (typeof options.keepAliveInitialDelay !== 'undefined') {
+    validateNumber(options.keepAliveInitialDelay, 'options.keepAliveInitialDelay');
+    if (options.keepAliveInitialDelay < 0) options.keepAliveInitialDelay = 0;
+  }
+  if (typeof options.highWaterMark !== 'undefined') validateNumber(options.highWaterMark, 'options.highWaterMark');
+
+  this._connections = 0;
+  this._handle = null;
+  this._usingWorkers = false;
+  this._workers = [];
+  this._unref = false;
+  this._listeningId = 1;
+  this.allowHalfOpen = options.allowHalfOpen || false;
+  this.pauseOnConnect = !!options.pauseOnConnect;
+  this.noDelay = Boolean(options.noDelay);
+  this.keepAlive = Boolean(options.keepAlive);
+  this.keepAliveInitialDelay = ~~(options.keepAliveInitialDelay / 1000);
+  this.highWaterMark = options.highWaterMark ?? getDefaultHighWaterMark(false);
+}
+Object.setPrototypeOf(Server.prototype, EventEmitter.prototype);
+Object.setPrototypeOf(Server, EventEmitter);
+
+// Returns a bound native handle, or a negative uv error.
+function createServerHandle(address, port, addressType, fd, flags) {
+  let err = 0;
+  let handle;
+  let isTCP = false;
+  if (typeof fd === 'number' && fd >= 0) {
+    const type = binding.guessHandleType(fd);
+    if (type !== 'TCP' && type !== 'PIPE') return binding.UV_EINVAL;
+    handle = new binding.Server(type === 'PIPE' ? binding.PIPE : binding.TCP);
+    err = handle.open(fd);
+    if (err) {
+      closeHandle(handle);
+      return err;
+    }
+  } else if (port === -1 && addressType === -1) {
+    handle = new binding.Server(binding.PIPE);
+  } else {
+    handle = new binding.Server(binding.TCP);
+    isTCP = true;
+  }
+  if (address || port || isTCP) {
+    if (!address) {
+      // Try binding to IPv6 first, fall back to IPv4
+      err = handle.bind('::', port, true, !!flags);
+      if (err) {
+        closeHandle(handle);
+        return createServerHandle('0.0.0.0', port);
+      }
+    } else if (port === -1 && addressType === -1) {
+      err = handle.bind(address);
+    } else {
+      err = handle.bind(address, port, addressType === 6, !!flags);
+    }
+  }
+  if (err) {
+    closeHandle(handle);
+    return err;
+  }
+  return handle;
+}
+
+function setupListenHandle(address, port, addressType, backlog, fd, flags) {
+  if (!this._handle) {
+    let rval = null;
+    if (!address && typeof fd !== 'number') {
+      rval = createServerHandle('::', port, 6, fd, flags);
+      if (typeof rval === 'number') {
+        rval = null;
+        address = '0.0.0.0';
+        addressType = 4;
+      } else {
+        address = '::';
+        addressType = 6;
+      }
+    }
+    if (rval === null) rval = createServerHandle(address, port, addressType, fd, flags);
+    if (typeof rval === 'number') {
+      const error = uvExceptionWithHostPort(rval, 'listen', address, port);
+      process.nextTick(emitErrorNT, this, error);
+      return;
+    }
+    this._handle = rval;
+  }
+  this._handle[kOwner] = this;
+  const err = this._handle.listen(backlog || 511);
+  if (err) {
+    const ex = uvExceptionWithHostPort(err, 'listen', address, port);
+    closeHandle(this._handle);
+    this._handle = null;
+    process.nextTick(emitErrorNT, this, ex);
+    return;
+  }
+  this._connectionKey = addressType + ':' + address + ':' + port;
+  if (this._unref) this.unref();
+  process.nextTick(emitListeningNT, this);
+}
+Server.prototype._listen2 = setupListenHandle;
+
+function emitErrorNT(self, err) { self.emit('error', err); }
+function emitListeningNT(self) { if (self._handle) self.emit('listening'); }
+
+function listenInCluster(server, address, port, addressType, backlog, fd, exclusive, flags) {
+  server._listen2(address, port, addressType, backlog, fd, flags);
+}
+
+function addServerAbortSignalOption(self, options) {
+  if (options?.signal === undefined) return;
+  validateAbortSignal(options.signal, 'options.signal');
+  const { signal } = options;
+  const onAborted = () => self.close();
+  if (signal.aborted) {
+    process.nextTick(onAborted);
+  } else {
+    signal.addEventListener('abort', onAborted, { once: true });
+    self.once('close', () => signal.removeEventListener('abort', onAborted));
+  }
+}
+
+function lookupAndListen(self, port, address, backlog, exclusive, flags) {
+  require('dns').lookup(address, (err, ip, addressType) => {
+    if (err) self.emit('error', err);
+    else listenInCluster(self, ip, port, ip ? addressType : 4, backlog, undefined, exclusive, flags);
+  });
+}
+
+Server.prototype.listen = function(...args) {
+  const normalized = normalizeArgs(args);
+  let options = normalized[0];
+  const cb = normalized[1];
+  if (this._handle) throw ERR_SERVER_ALREADY_LISTEN();
+  if (cb !== null) this.once('listening', cb);
+  const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
+  options = options._handle || options.handle || options;
+  const flags = options.ipv6Only ? 1 : 0;
+
+  // (handle[, backlog][, cb]) with one of our own native server handles
+  if (options instanceof binding.Server) {
+    this._handle = options;
+    listenInCluster(this, null, -1, -1, backlogFromArgs);
+    return this;
+  }
+  addServerAbortSignalOption(this, options);
+  // ({ fd }[, backlog][, cb])
+  if (typeof options.fd === 'number' && options.fd >= 0) {
+    listenInCluster(this, null, null, null, backlogFromArgs, options.fd);
+    return this;
+  }
+  // listen(), listen(cb), listen(null), or { port: undefined | null }: an ephemeral port
+  if (args.length === 0 || typeof args[0] === 'function' ||
+      (typeof options.port === 'undefined' && 'port' in options) || options.port === null) {
+    options.port = 0;
+  }
+  let backlog;
+  if (typeof options.port === 'number' || typeof options.port === 'string') {
+    validatePort(options.port, 'options.port');
+    backlog = options.backlog || backlogFromArgs;
+    if (options.host) lookupAndListen(this, options.port | 0, options.host, backlog, options.exclusive, flags);
+    else listenInCluster(this, null, options.port | 0, 4, backlog, undefined, options.exclusive, flags);
+    return this;
+  }
+  // (path[, backlog][, cb]) or ({ path })
+  if (options.path && isPipeName(options.path)) {
+    const pipeName = this._pipeName = options.path;
+    backlog = options.backlog || backlogFromArgs;
+    listenInCluster(this, pipeName, -1, -1, backlog, undefined, options.exclusive);
+    if (!this._handle) return this;
+    let mode = 0;
+    if (options.readableAll === true) mode |= binding.UV_READABLE;
+    if (options.writableAll === true) mode |= binding.UV_WRITABLE;
+    if (mode !== 0) {
+      const err = this._handle.chmod(mode);
+      if (err) {
+        closeHandle(this._handle);
+        this._handle = null;
+        throw errnoException(err, 'uv_pipe_chmod');
+      }
+    }
+    return this;
+  }
+  if (!(('port' in options) || ('path' in options))) {
+    throw ERR_INVALID_ARG_VALUE('options', options, 'must have the property "port" or "path"');
+  }
+  throw ERR_INVALID_ARG_VALUE('options', options);
+};
+
+Object.defineProperty(Server.prototype, 'listening', {
+  get() { return !!(this._handle && this._connectionKey); },
+  configurable: true,
+  enumerable: true,
+});
+
+Server.prototype.address = function() {
+  if (this._handle && !this._handle.isPipe()) {
+    const out = {};
+    const err = this._handle.getsockname(out);
+    if (err) throw errnoException(err, 'address');
+    return out;
+  } else if (this._pipeName) {
+    return this._pipeName;
+  }
+  return null;
+};
+
+Server.prototype.getConnections = function(cb) {
+  process.nextTick(cb, null, this._connections);
+  return this;
+};
+
+Server.prototype.close = function(cb) {
+  if (typeof cb === 'function') {
+    if (!this._handle) this.once('close', function close() { cb(ERR_SERVER_NOT_RUNNING()); });
+    else this.once('close', cb);
+  }
+  if (this._handle) {
+    closeHandle(this._handle);
+    this._handle = null;
+  }
+  this._emitCloseIfDrained();
+  return this;
+};
+
+Server.prototype[Symbol.asyncDispose] = async function() {
+  if (!this._handle) return;
+  await new Promise((resolve, reject) => this.close((err) => (err ? reject(err) : resolve())));
+};
+
+Server.prototype._emitCloseIfDrained = function() {
+  if (this._handle || this._connections) return;
+  process.nextTick(emitCloseNT, this);
+};
+
+function emitCloseNT(self) { self.emit('close'); }
+
+Server.prototype[EventEmitter.captureRejectionSymbol] = function(err, event, sock) {
+  switch (event) {
+    case 'connection':
+      sock.destroy(err);
+      break;
+    default:
+      this.emit('error', err);
+  }
+};
+
+Server.prototype._setupWorker = function() {};
+
+Server.prototype.ref = function() {
+  this._unref = false;
+  if (this._handle) this._handle.ref();
+  return this;
+};
+
+Server.prototype.unref = function() {
+  this._unref = true;
+  if (this._handle) this._handle.unref();
+  return this;
+};
+
+// Native callback: a connection was accepted (or accept failed) on `this`, a server handle.
+function onconnection(status, clientHandle) {
+  const self = this[kOwner];
+  if (self === undefined) {
+    if (clientHandle) closeHandle(clientHandle);
+    return;
+  }
+  if (status) {
+    self.emit('error', errnoException(status, 'accept'));
+    return;
+  }
+  if (self.maxConnections && self._connections >= self.maxConnections) {
+    const data = { __proto__: null };
+    const local = {};
+    const remote = {};
+    if (!clientHandle.isPipe()) {
+      clientHandle.getsockname(local);
+      clientHandle.getpeername(remote);
+      data.localAddress = local.address;
+      data.localPort = local.port;
+      data.localFamily = local.family;
+      data.remoteAddress = remote.address;
+      data.remotePort = remote.port;
+      data.remoteFamily = remote.family;
+      self.emit('drop', data);
+    } else {
+      self.emit('drop');
+    }
+    closeHandle(clientHandle);
+    return;
+  }
+  const socket = new Socket({
+    handle: clientHandle,
+    allowHalfOpen: self.allowHalfOpen,
+    pauseOnCreate: self.pauseOnConnect,
+    readable: true,
+    writable: true,
+    readableHighWaterMark: self.highWaterMark,
+    writableHighWaterMark: self.highWaterMark,
+  });
+  if (self.noDelay) {
+    socket[kSetNoDelay] = true;
+    clientHandle.setNoDelay(true);
+  }
+  if (self.keepAlive) {
+    socket[kSetKeepAlive] = true;
+    socket[kSetKeepAliveInitialDelay] = self.keepAliveInitialDelay;
+    clientHandle.setKeepAlive(true, self.keepAliveInitialDelay);
+  }
+  self._connections++;
+  socket.server = self;
+  socket._server = self;
+  self.emit('connection', socket);
+}
+
+module.exports = { Server, createServerHandle, onconnection, ERR_INVALID_FD_TYPE };

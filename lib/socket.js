@@ -1,0 +1,615 @@
+'use strict';
+// net.Socket: a stream.Duplex over a native Socket handle (TCP or Unix socket).
+const stream = require('stream');
+const { binding, kOwner, closeHandle } = require('./native');
+const errors = require('./errors');
+const {
+  ERR_INVALID_ARG_VALUE, ERR_INVALID_FD_TYPE, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED,
+  ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ERR_MISSING_ARGS, AbortError,
+  errnoException, validateNumber, validateFunction, validateAbortSignal, validateString,
+} = errors;
+
+const { UV_EOF, UV_ENOTCONN } = binding;
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
+const kWriteCallback = Symbol('kWriteCallback');
+const kShutdownCallback = Symbol('kShutdownCallback');
+const kTimeoutMs = Symbol('kTimeoutMs');
+const kTimeoutFallback = Symbol('kTimeoutFallback');
+const kSetNoDelay = Symbol('kSetNoDelay');
+const kSetKeepAlive = Symbol('kSetKeepAlive');
+const kSetKeepAliveInitialDelay = Symbol('kSetKeepAliveInitialDelay');
+const kBytesRead = Symbol('kBytesRead');
+const kBytesWritten = Symbol('kBytesWritten');
+const kBuffer = Symbol('kBuffer');
+const kBufferGen = Symbol('kBufferGen');
+const kBufferCb = Symbol('kBufferCb');
+const normalizedArgs = Symbol('normalizedArgs');
+
+// Native string encodings: everything else goes through Buffer.from in JS.
+const nativeEncodings = { __proto__: null, utf8: 0, 'utf-8': 0, latin1: 1, binary: 1, ascii: 1, ucs2: 2, 'ucs-2': 2, utf16le: 2, 'utf-16le': 2 };
+
+function createHandle(fd) {
+  const type = binding.guessHandleType(fd);
+  if (type === 'PIPE') return new binding.Socket(binding.PIPE);
+  if (type === 'TCP') return new binding.Socket(binding.TCP);
+  throw ERR_INVALID_FD_TYPE(type);
+}
+
+function toNumber(x) { return (x = Number(x)) >= 0 ? x : false; }
+function isPipeName(s) { return typeof s === 'string' && toNumber(s) === false; }
+
+// ([port][, host][, cb]) | (path[, cb]) | (options[, cb]) -> [options, cb]
+function normalizeArgs(args) {
+  let arr;
+  if (args.length === 0) {
+    arr = [{}, null];
+    arr[normalizedArgs] = true;
+    return arr;
+  }
+  const arg0 = args[0];
+  let options = {};
+  if (typeof arg0 === 'object' && arg0 !== null) {
+    options = arg0;
+  } else if (isPipeName(arg0)) {
+    options.path = arg0;
+  } else {
+    options.port = arg0;
+    if (args.length > 1 && typeof args[1] === 'string') options.host = args[1];
+  }
+  const cb = args[args.length - 1];
+  arr = typeof cb === 'function' ? [options, cb] : [options, null];
+  arr[normalizedArgs] = true;
+  return arr;
+}
+
+function Socket(options) {
+  if (!(this instanceof Socket)) return new Socket(options);
+  if (options?.objectMode) {
+    throw ERR_INVALID_ARG_VALUE('options.objectMode', options.objectMode, 'is not supported');
+  } else if (options?.readableObjectMode || options?.writableObjectMode) {
+    const name = options.readableObjectMode ? 'readableObjectMode' : 'writableObjectMode';
+    throw ERR_INVALID_ARG_VALUE(`options.${name}`, options[name], 'is not supported');
+  }
+  if (typeof options?.keepAliveInitialDelay !== 'undefined') {
+    validateNumber(options.keepAliveInitialDelay, 'options.keepAliveInitialDelay');
+    if (options.keepAliveInitialDelay < 0) options.keepAliveInitialDelay = 0;
+  }
+
+  this.connecting = false;
+  this._hadError = false;
+  this._parent = null;
+  this._host = null;
+  this[kWriteCallback] = null;
+  this[kShutdownCallback] = null;
+  this[kTimeoutMs] = 0;
+  this[kTimeoutFallback] = null;
+  this[kBuffer] = null;
+  this[kBufferCb] = null;
+  this[kBufferGen] = null;
+
+  if (typeof options === 'number') options = { fd: options };
+  else options = { ...options };
+  options.allowHalfOpen = Boolean(options.allowHalfOpen);
+  options.emitClose = false;   // 'close' comes after the handle closed, with hadError
+  options.autoDestroy = true;
+  options.decodeStrings = false;  // strings are encoded natively
+  stream.Duplex.call(this, options);
+
+  this._handle = null;
+  if (options.handle) {
+    this._handle = options.handle;
+  } else if (options.fd !== undefined) {
+    const { fd } = options;
+    errors.validateInt32(fd, 'fd', 0);
+    this._handle = createHandle(fd);
+    const err = this._handle.open(fd);
+    if (err) {
+      closeHandle(this._handle);
+      this._handle = null;
+      throw errnoException(err, 'open');
+    }
+  }
+
+  const onread = options.onread;
+  if (onread !== null && typeof onread === 'object' &&
+      (ArrayBuffer.isView(onread.buffer) || typeof onread.buffer === 'function') &&
+      typeof onread.callback === 'function') {
+    if (typeof onread.buffer === 'function') {
+      this[kBuffer] = true;
+      this[kBufferGen] = onread.buffer;
+    } else {
+      this[kBuffer] = onread.buffer;
+    }
+    this[kBufferCb] = onread.callback;
+  }
+
+  this[kSetNoDelay] = Boolean(options.noDelay);
+  this[kSetKeepAlive] = Boolean(options.keepAlive);
+  this[kSetKeepAliveInitialDelay] = ~~(options.keepAliveInitialDelay / 1000);
+
+  this.on('end', onReadableStreamEnd);
+  initSocketHandle(this);
+  this._pendingData = null;
+  this._pendingEncoding = '';
+
+  if (this._handle && options.readable !== false) {
+    if (options.pauseOnCreate) {
+      this._handle.reading = false;
+      this._handle.readStop();
+      this.readableFlowing = false;
+    } else if (!options.manualStart) {
+      this.read(0);
+    }
+  }
+  if (options.signal) addClientAbortSignalOption(this, options);
+
+  this.server = null;
+  this._server = null;
+  this[kBytesRead] = 0;
+  this[kBytesWritten] = 0;
+}
+Object.setPrototypeOf(Socket.prototype, stream.Duplex.prototype);
+Object.setPrototypeOf(Socket, stream.Duplex);
+
+function initSocketHandle(socket) {
+  socket._undestroy();
+  socket._sockname = null;
+  const handle = socket._handle;
+  if (handle) {
+    handle[kOwner] = socket;
+    handle.reading = false;
+    if (socket[kTimeoutMs]) handle.setTimeout(socket[kTimeoutMs]);
+    if (socket[kBuffer]) {
+      const buf = socket[kBufferGen] ? socket[kBufferGen]() : socket[kBuffer];
+      socket[kBuffer] = buf;
+      handle.setOnreadBuffer(buf);
+    }
+  }
+}
+
+function addClientAbortSignalOption(socket, options) {
+  validateAbortSignal(options.signal, 'options.signal');
+  const { signal } = options;
+  function onAbort() {
+    signal.removeEventListener('abort', onAbort);
+    socket._aborted = true;
+    socket.destroy(AbortError(undefined, { cause: signal.reason }));
+  }
+  if (signal.aborted) process.nextTick(onAbort);
+  else process.nextTick(() => signal.addEventListener('abort', onAbort, { once: true }));
+}
+
+// Called when 'end' is emitted: without allowHalfOpen, our side is done writing too.
+function onReadableStreamEnd() {
+  if (!this.allowHalfOpen) this.write = writeAfterFIN;
+}
+
+function writeAfterFIN(chunk, encoding, cb) {
+  if (!this.writableEnded) return stream.Duplex.prototype.write.call(this, chunk, encoding, cb);
+  if (typeof encoding === 'function') cb = encoding;
+  const er = new Error('This socket has been ended by the other party');
+  er.code = 'EPIPE';
+  if (typeof cb === 'function') process.nextTick(cb, er);
+  this.destroy(er);
+  return false;
+}
+
+Socket.prototype._unrefTimer = function _unrefTimer() {
+  if (this[kTimeoutFallback]) this[kTimeoutFallback].refresh();
+};
+
+Socket.prototype._final = function(cb) {
+  if (this.pending) return this.once('connect', () => this._final(cb));
+  if (!this._handle) return cb();
+  const err = this._handle.shutdown();
+  if (err === UV_ENOTCONN) return cb();
+  if (err !== 0) return cb(errnoException(err, 'shutdown'));
+  this[kShutdownCallback] = cb;
+};
+
+function clearFallbackTimer(socket) {
+  if (socket[kTimeoutFallback]) {
+    clearTimeout(socket[kTimeoutFallback]);
+    socket[kTimeoutFallback] = null;
+  }
+}
+
+Socket.prototype.setTimeout = function setTimeout(msecs, callback) {
+  if (this.destroyed) return this;
+  this.timeout = msecs;
+  validateNumber(msecs, 'msecs', 0);
+  if (msecs > TIMEOUT_MAX) {
+    process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.` +
+                        `\nTimer duration was truncated to ${TIMEOUT_MAX}.`, 'TimeoutOverflowWarning');
+    msecs = TIMEOUT_MAX;
+  }
+  clearFallbackTimer(this);
+  this[kTimeoutMs] = msecs;
+  if (this._handle) {
+    this._handle.setTimeout(msecs);
+  } else if (msecs !== 0) {
+    // no handle yet: a plain unref'd timer until one exists
+    this[kTimeoutFallback] = global.setTimeout(() => { this[kTimeoutFallback] = null; this._onTimeout(); }, msecs);
+    this[kTimeoutFallback].unref();
+  }
+  if (callback !== undefined) {
+    validateFunction(callback, 'callback');
+    if (msecs === 0) this.removeListener('timeout', callback);
+    else this.once('timeout', callback);
+  }
+  return this;
+};
+
+Socket.prototype._onTimeout = function() {
+  this.emit('timeout');
+};
+
+Socket.prototype.setNoDelay = function(enable) {
+  enable = Boolean(enable === undefined ? true : enable);
+  if (!this._handle) {
+    this[kSetNoDelay] = enable;
+    return this;
+  }
+  if (enable !== this[kSetNoDelay]) {
+    this[kSetNoDelay] = enable;
+    this._handle.setNoDelay(enable);
+  }
+  return this;
+};
+
+Socket.prototype.setKeepAlive = function(enable, initialDelayMsecs) {
+  enable = Boolean(enable);
+  const initialDelay = ~~(initialDelayMsecs / 1000);
+  if (!this._handle) {
+    this[kSetKeepAlive] = enable;
+    this[kSetKeepAliveInitialDelay] = initialDelay;
+    return this;
+  }
+  if (enable !== this[kSetKeepAlive] || (enable && this[kSetKeepAliveInitialDelay] !== initialDelay)) {
+    this[kSetKeepAlive] = enable;
+    this[kSetKeepAliveInitialDelay] = initialDelay;
+    this._handle.setKeepAlive(enable, initialDelay);
+  }
+  return this;
+};
+
+Socket.prototype.address = function() {
+  return this._getsockname();
+};
+
+Object.defineProperty(Socket.prototype, '_connecting', {
+  get() { return this.connecting; },
+  configurable: true,
+});
+
+Object.defineProperty(Socket.prototype, 'pending', {
+  get() { return !this._handle || this.connecting; },
+  configurable: true,
+});
+
+Object.defineProperty(Socket.prototype, 'readyState', {
+  get() {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable && !this.writable) return 'readOnly';
+    if (!this.readable && this.writable) return 'writeOnly';
+    return 'closed';
+  },
+  configurable: true,
+});
+
+Object.defineProperty(Socket.prototype, 'bufferSize', {
+  get() { return this._handle ? this.writableLength : undefined; },
+  configurable: true,
+});
+
+Socket.prototype._read = function(n) {
+  if (this.connecting || !this._handle) {
+    this.once('connect', () => this._read(n));
+  } else if (!this._handle.reading) {
+    tryReadStart(this);
+  }
+};
+
+function tryReadStart(socket) {
+  socket._handle.reading = true;
+  const err = socket._handle.readStart();
+  if (err) socket.destroy(errnoException(err, 'read'));
+}
+
+Socket.prototype.end = function(data, encoding, callback) {
+  stream.Duplex.prototype.end.call(this, data, encoding, callback);
+  return this;
+};
+
+Socket.prototype.resetAndDestroy = function() {
+  if (this._handle) {
+    if (this._handle.isPipe()) throw ERR_INVALID_HANDLE_TYPE();
+    if (this.connecting) this.once('connect', () => this._reset());
+    else this._reset();
+  } else {
+    this.destroy(ERR_SOCKET_CLOSED());
+  }
+  return this;
+};
+
+Socket.prototype._reset = function() {
+  this.resetAndClosing = true;
+  return this.destroy();
+};
+
+Socket.prototype.pause = function() {
+  if (this[kBuffer] && !this.connecting && this._handle && this._handle.reading) {
+    this._handle.reading = false;
+    if (!this.destroyed) {
+      const err = this._handle.readStop();
+      if (err) this.destroy(errnoException(err, 'read'));
+    }
+  }
+  return stream.Duplex.prototype.pause.call(this);
+};
+
+Socket.prototype.resume = function() {
+  if (this[kBuffer] && !this.connecting && this._handle && !this._handle.reading) tryReadStart(this);
+  return stream.Duplex.prototype.resume.call(this);
+};
+
+Socket.prototype.read = function(n) {
+  if (this[kBuffer] && !this.connecting && this._handle && !this._handle.reading) tryReadStart(this);
+  return stream.Duplex.prototype.read.call(this, n);
+};
+
+Socket.prototype.destroySoon = function() {
+  if (this.writable) this.end();
+  if (this.writableFinished) this.destroy();
+  else this.once('finish', this.destroy);
+};
+
+Socket.prototype._destroy = function(exception, cb) {
+  clearFallbackTimer(this);
+  this.connecting = false;
+  const handle = this._handle;
+  if (handle) {
+    const isException = !!exception;
+    this[kBytesRead] = handle.bytesRead();
+    this[kBytesWritten] = handle.bytesWritten();
+    const reset = this.resetAndClosing === true;
+    this.resetAndClosing = false;
+    closeHandle(handle, () => this.emit('close', isException), reset);
+    this._handle = null;
+    this._sockname = null;
+    cb(exception);
+  } else {
+    cb(exception);
+    process.nextTick(() => this.emit('close', !!exception));
+  }
+  if (this._server) {
+    this._server._connections--;
+    if (this._server._emitCloseIfDrained) this._server._emitCloseIfDrained();
+  }
+};
+
+Socket.prototype._getpeername = function() {
+  if (!this._handle || this.connecting) return this._peername || {};
+  if (!this._peername) {
+    const out = {};
+    const err = this._handle.getpeername(out);
+    if (err) return out;
+    this._peername = out;
+  }
+  return this._peername;
+};
+
+Socket.prototype._getsockname = function() {
+  if (!this._handle) return {};
+  if (!this._sockname) {
+    const out = {};
+    const err = this._handle.getsockname(out);
+    if (err) return out;
+    this._sockname = out;
+  }
+  return this._sockname;
+};
+
+function getter(name, fn) {
+  Object.defineProperty(Socket.prototype, name, { get: fn, configurable: true, enumerable: true });
+}
+
+getter('bytesRead', function() { return this._handle ? this._handle.bytesRead() : this[kBytesRead]; });
+getter('remoteAddress', function() { return this._getpeername().address; });
+getter('remoteFamily', function() { return this._getpeername().family; });
+getter('remotePort', function() { return this._getpeername().port; });
+getter('localAddress', function() { return this._getsockname().address; });
+getter('localPort', function() { return this._getsockname().port; });
+getter('localFamily', function() { return this._getsockname().family; });
+getter('_bytesDispatched', function() { return this._handle ? this._handle.bytesWritten() : this[kBytesWritten]; });
+getter('bytesWritten', function() {
+  let bytes = this._bytesDispatched;
+  const data = this._pendingData;
+  const encoding = this._pendingEncoding;
+  const writableBuffer = this.writableBuffer;
+  if (!writableBuffer) return undefined;
+  const size = (chunk, enc) => (chunk instanceof Buffer ? chunk.length : Buffer.byteLength(chunk, enc));
+  for (const el of writableBuffer) bytes += size(el.chunk, el.encoding);
+  if (Array.isArray(data)) {
+    for (const el of data) bytes += size(el.chunk, el.encoding);
+  } else if (data) {
+    bytes += typeof data !== 'string' ? data.length : Buffer.byteLength(data, encoding);
+  }
+  return bytes;
+});
+
+Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
+  if (this.connecting) {
+    this._pendingData = data;
+    this._pendingEncoding = encoding;
+    const onClose = () => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
+    this.once('connect', function connect() {
+      this.off('close', onClose);
+      this._writeGeneric(writev, data, encoding, cb);
+    });
+    this.once('close', onClose);
+    return;
+  }
+  this._pendingData = null;
+  this._pendingEncoding = '';
+  const handle = this._handle;
+  if (!handle) {
+    cb(ERR_SOCKET_CLOSED());
+    return false;
+  }
+  let result;
+  if (writev) {
+    const buffers = new Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const { chunk, encoding: enc } = data[i];
+      buffers[i] = typeof chunk === 'string' ? Buffer.from(chunk, enc) : chunk;
+    }
+    result = handle.writev(buffers);
+  } else if (typeof data === 'string') {
+    const native = nativeEncodings[encoding];
+    result = native !== undefined ? handle.writeString(data, native) : handle.writeBuffer(Buffer.from(data, encoding));
+  } else {
+    result = handle.writeBuffer(data);
+  }
+  if (result === 0) cb();                        // all sent now
+  else if (result === 1) this[kWriteCallback] = cb;  // onwrite follows
+  else cb(errnoException(result, 'write'));
+};
+
+Socket.prototype._writev = function(chunks, cb) {
+  this._writeGeneric(true, chunks, '', cb);
+};
+
+Socket.prototype._write = function(data, encoding, cb) {
+  this._writeGeneric(false, data, encoding, cb);
+};
+
+Socket.prototype.ref = function() {
+  if (!this._handle) {
+    this.once('connect', this.ref);
+    return this;
+  }
+  this._handle.ref();
+  return this;
+};
+
+Socket.prototype.unref = function() {
+  if (!this._handle) {
+    this.once('connect', this.unref);
+    return this;
+  }
+  this._handle.unref();
+  return this;
+};
+
+Socket.prototype.connect = function(...args) {
+  let normalized;
+  if (Array.isArray(args[0]) && args[0][normalizedArgs]) normalized = args[0];
+  else normalized = normalizeArgs(args);
+  const options = normalized[0];
+  const cb = normalized[1];
+  if (options.port === undefined && options.path == null) throw ERR_MISSING_ARGS(['options', 'port', 'path']);
+  if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
+  if (this.destroyed) {
+    this._handle = null;
+    this._peername = null;
+    this._sockname = null;
+    this._undestroy();
+  }
+  const { path } = options;
+  const pipe = !!path;
+  if (!this._handle) {
+    this._handle = new binding.Socket(pipe ? binding.PIPE : binding.TCP);
+    initSocketHandle(this);
+  }
+  if (cb !== null) this.once('connect', cb);
+  this._unrefTimer();
+  this.connecting = true;
+  if (pipe) {
+    validateString(path, 'options.path');
+    connect.internalConnect(this, path);
+  } else {
+    connect.lookupAndConnect(this, options);
+  }
+  return this;
+};
+
+Socket.prototype[Symbol.asyncDispose] = async function() {
+  if (!this.destroyed) {
+    await new Promise((resolve) => {
+      this.once('close', resolve);
+      this.destroy();
+    });
+  }
+};
+
+// Native callbacks (`this` is the native handle).
+
+function onread(nread, buffer) {
+  const socket = this[kOwner];
+  if (socket === undefined || socket.destroyed) return;
+  if (nread > 0) {
+    if (socket[kBufferCb]) return onUserBufferRead(socket, this, nread);
+    if (!socket.push(buffer)) {
+      this.reading = false;
+      const err = this.readStop();
+      if (err) socket.destroy(errnoException(err, 'read'));
+    }
+    return;
+  }
+  this.reading = false;
+  if (nread !== UV_EOF) {
+    socket.destroy(errnoException(nread, 'read'));
+    return;
+  }
+  if (!socket._readableState.endEmitted) {
+    socket.push(null);
+    socket.read(0);
+  }
+}
+
+function onUserBufferRead(socket, handle, nread) {
+  const ret = socket[kBufferCb](nread, socket[kBuffer]);
+  if (socket[kBufferGen] && !socket.destroyed && socket._handle === handle) {
+    socket[kBuffer] = socket[kBufferGen]();
+    handle.setOnreadBuffer(socket[kBuffer]);
+  }
+  if (ret === false && handle.reading && !socket.destroyed) {
+    handle.reading = false;
+    const err = handle.readStop();
+    if (err) socket.destroy(errnoException(err, 'read'));
+  }
+}
+
+function onwrite(status) {
+  const socket = this[kOwner];
+  if (socket === undefined) return;
+  const cb = socket[kWriteCallback];
+  socket[kWriteCallback] = null;
+  if (cb === null) return;
+  if (socket.destroyed || status === 0) cb();
+  else cb(errnoException(status, 'write'));
+}
+
+function onshutdown() {
+  const socket = this[kOwner];
+  if (socket === undefined) return;
+  const cb = socket[kShutdownCallback];
+  socket[kShutdownCallback] = null;
+  if (cb) cb();
+}
+
+function ontimeout() {
+  const socket = this[kOwner];
+  if (socket !== undefined && !socket.destroyed) socket._onTimeout();
+}
+
+module.exports = {
+  Socket, normalizeArgs, isPipeName, toNumber, initSocketHandle,
+  kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
+  onread, onwrite, onshutdown, ontimeout,
+};
+// connect.js needs Socket's internals; required last to keep the cycle one-way at load time.
+const connect = require('./connect');

@@ -1,0 +1,109 @@
+/* Module init: per-env state, the Socket and Server classes, the JS callbacks, teardown. */
+#include "handle.h"
+
+static const char* const fn_callback_names[FN_CALLBACK_COUNT] = {
+  "onread", "onwrite", "onconnect", "onshutdown", "ontimeout", "onconnection", "onclose",
+};
+
+/* setCallbacks({onread, onwrite, ...}): the functions every native event calls, once per env. */
+static napi_value fn_set_callbacks(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_env_t* fenv;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
+  for (int i = 0; i < FN_CALLBACK_COUNT; i++) {
+    napi_value fn;
+    napi_valuetype type;
+    NAPI_CALL(env, napi_get_named_property(env, argv[0], fn_callback_names[i], &fn));
+    NAPI_CALL(env, napi_typeof(env, fn, &type));
+    if (type != napi_function) {
+      napi_throw_type_error(env, NULL, "fastnet: setCallbacks needs every callback");
+      return NULL;
+    }
+    if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);
+    NAPI_CALL(env, napi_create_reference(env, fn, 1, &fenv->callbacks[i]));
+  }
+  return NULL;
+}
+
+/* Process exit or worker termination: close every handle; Node waits until we remove the hook. */
+static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg) {
+  fn_env_t* fenv = arg;
+  fenv->exiting = true;
+  if (fenv->handles == NULL) {
+    fenv->cleanup = NULL;
+    napi_remove_async_cleanup_hook(cleanup);
+    return;
+  }
+  fn_handle_close_all(fenv);
+}
+
+static void fn__free_env(napi_env env, void* data, void* hint) {
+  fn_env_t* fenv = data;
+  for (int i = 0; i < FN_CALLBACK_COUNT; i++) {
+    if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);
+  }
+  if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
+  free(fenv);
+}
+
+/* guessHandleType(fd): 'TCP', 'PIPE', 'TTY', 'FILE', 'UDP' or 'UNKNOWN', as libuv sees the descriptor. */
+static napi_value fn_guess_handle_type(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  int32_t fd = -1;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) fd = -1;
+  const char* name = "UNKNOWN";
+  switch (fd < 0 ? UV_UNKNOWN_HANDLE : uv_guess_handle(fd)) {
+    case UV_TCP: name = "TCP"; break;
+    case UV_NAMED_PIPE: name = "PIPE"; break;
+    case UV_TTY: name = "TTY"; break;
+    case UV_FILE: name = "FILE"; break;
+    case UV_UDP: name = "UDP"; break;
+    default: break;
+  }
+  NAPI_CALL(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+static napi_status fn__export_int(napi_env env, napi_value exports, const char* name, int value) {
+  return napi_set_named_property(env, exports, name, fn_int(env, value));
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  fn_env_t* fenv = calloc(1, sizeof(*fenv));
+  if (fenv == NULL) {
+    napi_throw_error(env, NULL, "fastnet: out of memory");
+    return NULL;
+  }
+  fenv->env = env;
+  NAPI_CALL(env, napi_get_uv_event_loop(env, &fenv->loop));
+  NAPI_CALL(env, napi_set_instance_data(env, fenv, fn__free_env, NULL));
+  NAPI_CALL(env, napi_add_async_cleanup_hook(env, fn__on_env_cleanup, fenv, &fenv->cleanup));
+
+  napi_value socket = fn_socket_class(env);
+  napi_value server = fn_server_class(env);
+  if (socket == NULL || server == NULL) return NULL;
+  NAPI_CALL(env, napi_create_reference(env, socket, 1, &fenv->socket_ctor));
+
+  napi_value set_callbacks;
+  NAPI_CALL(env, napi_create_function(env, "setCallbacks", NAPI_AUTO_LENGTH, fn_set_callbacks, NULL, &set_callbacks));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "Socket", socket));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "Server", server));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "setCallbacks", set_callbacks));
+  napi_value guess;
+  NAPI_CALL(env, napi_create_function(env, "guessHandleType", NAPI_AUTO_LENGTH, fn_guess_handle_type, NULL, &guess));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "guessHandleType", guess));
+  NAPI_CALL(env, fn__export_int(env, exports, "TCP", FN_TCP));
+  NAPI_CALL(env, fn__export_int(env, exports, "PIPE", FN_PIPE));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_EOF", UV_EOF));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_ENOTCONN", UV_ENOTCONN));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_EINVAL", UV_EINVAL));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_ECANCELED", UV_ECANCELED));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_ETIMEDOUT", UV_ETIMEDOUT));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_READABLE", UV_READABLE));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_WRITABLE", UV_WRITABLE));
+  return exports;
+}

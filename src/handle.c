@@ -1,0 +1,267 @@
+/* Lifetime shared by Socket and Server: construct, strong reference while open, close, finalize, teardown. */
+#include "handle.h"
+#include <string.h>
+
+static void fn_handle__link(fn_handle_t* h) {
+  fn_env_t* fenv = h->fenv;
+  h->prev = NULL;
+  h->next = fenv->handles;
+  if (fenv->handles) fenv->handles->prev = h;
+  fenv->handles = h;
+}
+
+static void fn_handle__unlink(fn_handle_t* h) {
+  if (h->prev) h->prev->next = h->next;
+  else h->fenv->handles = h->next;
+  if (h->next) h->next->prev = h->prev;
+  h->prev = h->next = NULL;
+}
+
+/* The JS object was collected (or the env is going away). Memory goes with whichever comes last. */
+static void fn_handle__finalize(napi_env env, void* data, void* hint) {
+  fn_handle_t* h = data;
+  h->finalized = true;
+  if (h->state == FN_CLOSED) free(h);
+}
+
+bool fn_can_call_js(fn_handle_t* h) {
+  return !h->fenv->exiting;
+}
+
+void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv) {
+  napi_env env = h->fenv->env;
+  napi_value recv, fn, result;
+  NAPI_CALL_FATAL(env, napi_get_reference_value(env, h->self, &recv));
+  NAPI_CALL_FATAL(env, napi_get_reference_value(env, h->fenv->callbacks[which], &fn));
+  napi_status status = napi_make_callback(env, h->async, recv, fn, argc, argv, &result);
+  if (status == napi_pending_exception) {
+    napi_value exception;
+    NAPI_CALL_FATAL(env, napi_get_and_clear_last_exception(env, &exception));
+    napi_fatal_exception(env, exception);
+  } else if (status != napi_ok) {
+    /* napi_cannot_run_js: the env is shutting down; nothing to report to */
+  }
+}
+
+/* After both uv handles (stream and timer) closed: tell JS, drop the strong reference, unlink. */
+static void fn_handle__closed(fn_handle_t* h) {
+  fn_env_t* fenv = h->fenv;
+  napi_env env = fenv->env;
+  h->state = FN_CLOSED;
+  if (fn_can_call_js(h)) {
+    napi_handle_scope scope;
+    NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+    fn_call_js(h, FN_ONCLOSE, 0, NULL);
+    NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+  }
+  if (h->onread_buffer) napi_delete_reference(env, h->onread_buffer);
+  h->onread_buffer = NULL;
+  napi_async_destroy(env, h->async);
+  fn_handle__unlink(h);
+  bool finalized = h->finalized;
+  napi_delete_reference(env, h->self);
+  h->self = NULL;
+  if (finalized) free(h);
+  if (fenv->exiting && fenv->handles == NULL && fenv->cleanup) {
+    napi_async_cleanup_hook_handle cleanup = fenv->cleanup;
+    fenv->cleanup = NULL;
+    napi_remove_async_cleanup_hook(cleanup);
+  }
+}
+
+static void fn_handle__on_close(uv_handle_t* handle) {
+  fn_handle_t* h = handle->data;
+  if (--h->pending_closes == 0) fn_handle__closed(h);
+}
+
+void fn_handle_close(fn_handle_t* h) {
+  if (h->state != FN_OPEN) return;
+  h->state = FN_CLOSING;
+  h->pending_closes = 1;
+  if (h->timer_init) {
+    h->pending_closes++;
+    uv_close((uv_handle_t*)&h->timer, fn_handle__on_close);
+  }
+  uv_close(&h->uv.handle, fn_handle__on_close);
+}
+
+void fn_handle_close_all(fn_env_t* fenv) {
+  for (fn_handle_t* h = fenv->handles; h; h = h->next) fn_handle_close(h);
+}
+
+/* new Socket(type) / new Server(type): type 0 = TCP, 1 = Unix socket (pipe). */
+napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind) {
+  size_t argc = 1;
+  napi_value argv[1], self;
+  fn_env_t* fenv;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
+  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
+  int32_t type = 0;
+  if (argc > 0) NAPI_CALL(env, napi_get_value_int32(env, argv[0], &type));
+  if (type != FN_TCP && type != FN_PIPE) {
+    napi_throw_range_error(env, NULL, "fastnet: unknown handle type");
+    return NULL;
+  }
+  fn_handle_t* h = calloc(1, sizeof(*h));
+  if (h == NULL) {
+    napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
+    return NULL;
+  }
+  h->fenv = fenv;
+  h->type = (uint8_t)type;
+  h->kind = kind;
+  int err = type == FN_TCP ? uv_tcp_init(fenv->loop, &h->uv.tcp) : uv_pipe_init(fenv->loop, &h->uv.pipe, 0);
+  if (err) {
+    free(h);
+    napi_throw_error(env, uv_err_name(err), uv_strerror(err));
+    return NULL;
+  }
+  h->uv.handle.data = h;
+  napi_value name;
+  NAPI_CALL_FATAL(env, napi_create_string_utf8(env, type == FN_TCP ? (kind == FN_SERVER ? "TCPSERVERWRAP" : "TCPWRAP")
+                                                                    : (kind == FN_SERVER ? "PIPESERVERWRAP" : "PIPEWRAP"),
+                                               NAPI_AUTO_LENGTH, &name));
+  NAPI_CALL_FATAL(env, napi_wrap(env, self, h, fn_handle__finalize, NULL, NULL));
+  NAPI_CALL_FATAL(env, napi_create_reference(env, self, 1, &h->self));
+  NAPI_CALL_FATAL(env, napi_async_init(env, self, name, &h->async));
+  fn_handle__link(h);
+  return self;
+}
+
+/* Unwraps `this`; returns NULL (with a pending TypeError) if it is not a native handle. */
+fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
+  napi_value self;
+  void* data = NULL;
+  size_t none = 0;
+  if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, NULL) != napi_ok) return NULL;
+  if (napi_unwrap(env, self, &data) != napi_ok || data == NULL) {
+    napi_throw_type_error(env, "ERR_INVALID_THIS", "fastnet: method called on an object that is not a native handle");
+    return NULL;
+  }
+  return data;
+}
+
+napi_value fn_handle_close_js(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  fn_handle_close(h);
+  return NULL;
+}
+
+napi_value fn_handle_ref(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  if (h->state == FN_OPEN) uv_ref(&h->uv.handle);
+  return NULL;
+}
+
+napi_value fn_handle_unref(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  if (h->state == FN_OPEN) uv_unref(&h->uv.handle);
+  return NULL;
+}
+
+napi_value fn_handle_has_ref(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  return fn_bool(env, h->state == FN_OPEN && uv_has_ref(&h->uv.handle));
+}
+
+napi_value fn_handle_fd(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  uv_os_fd_t fd = -1;
+  if (h->state != FN_OPEN || uv_fileno(&h->uv.handle, &fd) != 0) fd = -1;
+  return fn_int(env, fd);
+}
+
+napi_value fn_int(napi_env env, int64_t v) {
+  napi_value out;
+  napi_create_int64(env, v, &out);
+  return out;
+}
+
+napi_value fn_double(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+napi_value fn_bool(napi_env env, bool v) {
+  napi_value out;
+  napi_get_boolean(env, v, &out);
+  return out;
+}
+
+napi_value fn_undefined(napi_env env) {
+  napi_value out;
+  napi_get_undefined(env, &out);
+  return out;
+}
+
+/* Fills out.{address, family, port} from a socket address; returns 0 or a uv error. */
+int fn_sockaddr_to_js(napi_env env, const struct sockaddr* sa, napi_value out) {
+  char ip[INET6_ADDRSTRLEN];
+  int port;
+  const char* family;
+  if (sa->sa_family == AF_INET) {
+    const struct sockaddr_in* a4 = (const struct sockaddr_in*)sa;
+    uv_ip4_name(a4, ip, sizeof(ip));
+    port = ntohs(a4->sin_port);
+    family = "IPv4";
+  } else if (sa->sa_family == AF_INET6) {
+    const struct sockaddr_in6* a6 = (const struct sockaddr_in6*)sa;
+    uv_ip6_name(a6, ip, sizeof(ip));
+    port = ntohs(a6->sin6_port);
+    family = "IPv6";
+  } else {
+    return UV_EAFNOSUPPORT;
+  }
+  napi_value v;
+  napi_create_string_utf8(env, ip, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, out, "address", v);
+  napi_create_string_utf8(env, family, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, out, "family", v);
+  napi_set_named_property(env, out, "port", fn_int(env, port));
+  return 0;
+}
+
+static napi_value fn_handle__name(napi_env env, napi_callback_info info, bool peer) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (h->type == FN_PIPE) {
+    char path[4096];
+    size_t len = sizeof(path);
+    int err = peer ? uv_pipe_getpeername(&h->uv.pipe, path, &len) : uv_pipe_getsockname(&h->uv.pipe, path, &len);
+    if (err) return fn_int(env, err);
+    napi_value v;
+    NAPI_CALL(env, napi_create_string_utf8(env, path, len, &v));
+    NAPI_CALL(env, napi_set_named_property(env, argv[0], "address", v));
+    return fn_int(env, 0);
+  }
+  struct sockaddr_storage addr;
+  int len = sizeof(addr);
+  int err = peer ? uv_tcp_getpeername(&h->uv.tcp, (struct sockaddr*)&addr, &len)
+                 : uv_tcp_getsockname(&h->uv.tcp, (struct sockaddr*)&addr, &len);
+  if (err == 0) err = fn_sockaddr_to_js(env, (struct sockaddr*)&addr, argv[0]);
+  return fn_int(env, err);
+}
+
+/* getsockname(out) / getpeername(out): fill out.{address, family, port}; return 0 or a uv error. */
+napi_value fn_handle_getsockname(napi_env env, napi_callback_info info) {
+  return fn_handle__name(env, info, false);
+}
+
+napi_value fn_handle_getpeername(napi_env env, napi_callback_info info) {
+  return fn_handle__name(env, info, true);
+}
+
+napi_value fn_handle_is_pipe(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  return fn_bool(env, h->type == FN_PIPE);
+}

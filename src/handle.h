@@ -1,0 +1,135 @@
+/* What the native Socket and Server share: the struct, its lifetime, per-env state and the one path into JS. */
+#ifndef FASTNET_HANDLE_H
+#define FASTNET_HANDLE_H
+
+#include <node_api.h>
+#include <uv.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Throws a JS error from a JS-callable function when an N-API call fails (a programmer error). */
+#define NAPI_CALL(env, call)                                               \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      bool pending_;                                                       \
+      napi_is_exception_pending((env), &pending_);                         \
+      if (!pending_) napi_throw_error((env), NULL, "fastnet: " #call " failed"); \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+/* Where nothing can throw (libuv callbacks): a failing N-API call is a bug, so stop loudly. */
+#define NAPI_CALL_FATAL(env, call)                                         \
+  do {                                                                     \
+    if ((call) != napi_ok) napi_fatal_error(__FILE__, NAPI_AUTO_LENGTH, #call, NAPI_AUTO_LENGTH); \
+  } while (0)
+
+enum fn_type { FN_TCP = 0, FN_PIPE = 1 };
+enum fn_kind { FN_SOCKET = 0, FN_SERVER = 1 };
+
+/* The JS callbacks, registered once per env (see lib/native.js). */
+enum fn_callback {
+  FN_ONREAD,        /* socket: (nread[, buffer]) */
+  FN_ONWRITE,       /* socket: (status) for a write that went async */
+  FN_ONCONNECT,     /* socket: (status) */
+  FN_ONSHUTDOWN,    /* socket: (status) */
+  FN_ONTIMEOUT,     /* socket: () idle timeout */
+  FN_ONCONNECTION,  /* server: (status[, clientHandle]) */
+  FN_ONCLOSE,       /* both: () after uv_close's callback */
+  FN_CALLBACK_COUNT
+};
+
+#define FN_SCRATCH_SIZE 65536
+
+typedef struct fn_handle_s fn_handle_t;
+
+typedef struct fn_env_s {
+  napi_env env;
+  uv_loop_t* loop;
+  napi_ref socket_ctor;             /* to create accepted sockets */
+  napi_ref callbacks[FN_CALLBACK_COUNT];
+  fn_handle_t* handles;             /* every handle not yet closed, for teardown */
+  napi_async_cleanup_hook_handle cleanup;
+  bool exiting;                     /* teardown began: no more calls into JS */
+  char scratch[FN_SCRATCH_SIZE];    /* alloc_cb's buffer: reads are copied out before JS runs */
+} fn_env_t;
+
+enum fn_state { FN_OPEN = 0, FN_CLOSING, FN_CLOSED };
+
+struct fn_handle_s {
+  union {                           /* first, so a uv handle pointer is a fn_handle_t pointer */
+    uv_handle_t handle;
+    uv_stream_t stream;
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+  } uv;
+  fn_env_t* fenv;
+  napi_ref self;                    /* strong from construction until close completes */
+  napi_async_context async;
+  fn_handle_t* prev;
+  fn_handle_t* next;
+  uint8_t type;                     /* fn_type */
+  uint8_t kind;                     /* fn_kind */
+  uint8_t state;                    /* fn_state */
+  uint8_t pending_closes;           /* uv handles (stream, timer) whose close callback is due */
+  bool finalized;                   /* JS object collected: free after close */
+
+  /* socket only */
+  uv_connect_t connect_req;
+  uv_shutdown_t shutdown_req;
+  uv_timer_t timer;
+  bool timer_init;
+  bool reading;
+  uint64_t timeout_ms;
+  uint64_t last_activity;
+  size_t last_write_queue_size;     /* a queued write still draining counts as activity */
+  double bytes_read;
+  double bytes_written;
+  napi_ref onread_buffer;           /* the `onread` option: read straight into this buffer */
+  char* onread_data;
+  size_t onread_len;
+};
+
+/* lifetime */
+fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
+napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
+void fn_handle_close(fn_handle_t* h);
+void fn_handle_close_all(fn_env_t* fenv);
+napi_value fn_handle_close_js(napi_env env, napi_callback_info info);
+napi_value fn_handle_ref(napi_env env, napi_callback_info info);
+napi_value fn_handle_unref(napi_env env, napi_callback_info info);
+napi_value fn_handle_has_ref(napi_env env, napi_callback_info info);
+napi_value fn_handle_fd(napi_env env, napi_callback_info info);
+napi_value fn_handle_is_pipe(napi_env env, napi_callback_info info);
+napi_value fn_handle_getsockname(napi_env env, napi_callback_info info);
+napi_value fn_handle_getpeername(napi_env env, napi_callback_info info);
+
+/* calling into JS from a libuv callback: open a scope, build arguments, call, close the scope */
+bool fn_can_call_js(fn_handle_t* h);
+void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv);
+
+/* small value helpers */
+napi_value fn_int(napi_env env, int64_t v);
+napi_value fn_double(napi_env env, double v);
+napi_value fn_bool(napi_env env, bool v);
+napi_value fn_undefined(napi_env env);
+int fn_sockaddr_to_js(napi_env env, const struct sockaddr* sa, napi_value out);
+
+/* socket.c */
+napi_value fn_socket_class(napi_env env);
+/* server.c */
+napi_value fn_server_class(napi_env env);
+/* stream.c: the reading, writing, shutdown methods that the Socket class exposes */
+napi_value fn_stream_read_start(napi_env env, napi_callback_info info);
+napi_value fn_stream_read_stop(napi_env env, napi_callback_info info);
+napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info);
+napi_value fn_stream_write_string(napi_env env, napi_callback_info info);
+napi_value fn_stream_writev(napi_env env, napi_callback_info info);
+napi_value fn_stream_shutdown(napi_env env, napi_callback_info info);
+napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info);
+napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info);
+void fn_stream_touch(fn_handle_t* h);
+
+#endif

@@ -1,0 +1,222 @@
+/* The native Socket: connect (TCP v4/v6 or path), open(fd), bind, options, names, reset, idle timeout. */
+#include "handle.h"
+#include <string.h>
+
+static napi_value fn_socket__construct(napi_env env, napi_callback_info info) {
+  return fn_handle_construct(env, info, FN_SOCKET);
+}
+
+static void fn_socket__on_connect(uv_connect_t* req, int status) {
+  fn_handle_t* h = req->data;
+  if (status == 0) fn_stream_touch(h);
+  if (!fn_can_call_js(h)) return;
+  napi_env env = h->fenv->env;
+  napi_handle_scope scope;
+  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  napi_value argv[1] = {fn_int(env, status)};
+  fn_call_js(h, FN_ONCONNECT, 1, argv);
+  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+}
+
+/* Reads (ip string, port) into a sockaddr; returns 0 or a uv error. */
+static int fn_socket__addr(napi_env env, napi_value ip, napi_value port, bool v6, struct sockaddr_storage* out) {
+  char host[INET6_ADDRSTRLEN + 16];
+  size_t len;
+  int32_t p = 0;
+  if (napi_get_value_string_utf8(env, ip, host, sizeof(host), &len) != napi_ok) return UV_EINVAL;
+  if (napi_get_value_int32(env, port, &p) != napi_ok) return UV_EINVAL;
+  return v6 ? uv_ip6_addr(host, p, (struct sockaddr_in6*)out) : uv_ip4_addr(host, p, (struct sockaddr_in*)out);
+}
+
+/* connect(ip, port, isIPv6) for TCP; connect(path) for a Unix socket. Returns 0 or a uv error. */
+static napi_value fn_socket_connect(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  h->connect_req.data = h;
+  if (h->type == FN_PIPE) {
+    char path[4096];
+    size_t len;
+    NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
+    return fn_int(env, uv_pipe_connect2(&h->connect_req, &h->uv.pipe, path, len, 0, fn_socket__on_connect));
+  }
+  bool v6 = false;
+  if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
+  struct sockaddr_storage addr;
+  int err = fn_socket__addr(env, argv[0], argv[1], v6, &addr);
+  if (err == 0) err = uv_tcp_connect(&h->connect_req, &h->uv.tcp, (struct sockaddr*)&addr, fn_socket__on_connect);
+  return fn_int(env, err);
+}
+
+/* bind(ip, port, isIPv6, ipv6Only) before connect (the localAddress/localPort options). */
+static napi_value fn_socket_bind(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN || h->type != FN_TCP) return fn_int(env, UV_EBADF);
+  bool v6 = false, v6only = false;
+  if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
+  if (argc > 3) napi_get_value_bool(env, argv[3], &v6only);
+  struct sockaddr_storage addr;
+  int err = fn_socket__addr(env, argv[0], argv[1], v6, &addr);
+  if (err == 0) err = uv_tcp_bind(&h->uv.tcp, (struct sockaddr*)&addr, v6only ? UV_TCP_IPV6ONLY : 0);
+  return fn_int(env, err);
+}
+
+/* open(fd): adopt an existing socket descriptor. */
+static napi_value fn_socket_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  int32_t fd;
+  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  int err = h->type == FN_TCP ? uv_tcp_open(&h->uv.tcp, fd) : uv_pipe_open(&h->uv.pipe, fd);
+  return fn_int(env, err);
+}
+
+static napi_value fn_socket_set_no_delay(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  bool enable = true;
+  if (argc > 0) napi_get_value_bool(env, argv[0], &enable);
+  if (h->state != FN_OPEN || h->type != FN_TCP) return fn_int(env, 0);
+  return fn_int(env, uv_tcp_nodelay(&h->uv.tcp, enable));
+}
+
+/* setKeepAlive(enable, delaySeconds) */
+static napi_value fn_socket_set_keep_alive(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  bool enable = false;
+  uint32_t delay = 0;
+  if (argc > 0) napi_get_value_bool(env, argv[0], &enable);
+  if (argc > 1) napi_get_value_uint32(env, argv[1], &delay);
+  if (h->state != FN_OPEN || h->type != FN_TCP) return fn_int(env, 0);
+  return fn_int(env, uv_tcp_keepalive(&h->uv.tcp, enable, delay));
+}
+
+/* reset(): close with RST instead of FIN (TCP, as uv_tcp_close_reset does); a plain close for a Unix socket. */
+static napi_value fn_socket_reset(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (h->type != FN_TCP) {
+    fn_handle_close(h);
+    return fn_int(env, 0);
+  }
+  struct linger l = {1, 0};
+  uv_os_fd_t fd;
+  if (uv_fileno(&h->uv.handle, &fd) == 0) setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+  fn_handle_close(h);
+  return fn_int(env, 0);
+}
+
+static napi_value fn_socket_bytes_read(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  return fn_double(env, h->bytes_read);
+}
+
+static napi_value fn_socket_bytes_written(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  return fn_double(env, h->bytes_written);
+}
+
+/* Idle timeout: the last activity time lives here, so reads and writes never touch a JS timer. */
+static void fn_socket__on_timer(uv_timer_t* timer) {
+  fn_handle_t* h = timer->data;
+  if (h->state != FN_OPEN || h->timeout_ms == 0) return;
+  uint64_t idle = uv_now(h->fenv->loop) - h->last_activity;
+  size_t queued = h->uv.stream.write_queue_size;
+  if (queued > 0 && queued != h->last_write_queue_size) {
+    h->last_write_queue_size = queued;
+    idle = 0;
+  }
+  if (idle < h->timeout_ms) {
+    uv_timer_start(&h->timer, fn_socket__on_timer, h->timeout_ms - idle, 0);
+    return;
+  }
+  if (!fn_can_call_js(h)) return;
+  napi_env env = h->fenv->env;
+  napi_handle_scope scope;
+  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  fn_call_js(h, FN_ONTIMEOUT, 0, NULL);
+  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+}
+
+void fn_stream_touch(fn_handle_t* h) {
+  if (h->timeout_ms == 0 || h->state != FN_OPEN) return;
+  h->last_activity = uv_now(h->fenv->loop);
+  /* fired already: activity re-arms it, like core's timeout.refresh() */
+  if (!uv_is_active((uv_handle_t*)&h->timer)) uv_timer_start(&h->timer, fn_socket__on_timer, h->timeout_ms, 0);
+}
+
+/* setTimeout(ms): 0 disables. The timer never keeps the loop alive. */
+static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  double ms = 0;
+  NAPI_CALL(env, napi_get_value_double(env, argv[0], &ms));
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (!h->timer_init) {
+    int err = uv_timer_init(h->fenv->loop, &h->timer);
+    if (err) return fn_int(env, err);
+    h->timer.data = h;
+    h->timer_init = true;
+    uv_unref((uv_handle_t*)&h->timer);
+  }
+  h->timeout_ms = ms > 0 ? (uint64_t)ms : 0;
+  if (h->timeout_ms == 0) {
+    uv_timer_stop(&h->timer);
+  } else {
+    h->last_activity = uv_now(h->fenv->loop);
+    uv_timer_start(&h->timer, fn_socket__on_timer, h->timeout_ms, 0);
+  }
+  return fn_int(env, 0);
+}
+
+napi_value fn_socket_class(napi_env env) {
+  napi_property_descriptor methods[] = {
+    {"connect", NULL, fn_socket_connect, NULL, NULL, NULL, napi_default_method, NULL},
+    {"bind", NULL, fn_socket_bind, NULL, NULL, NULL, napi_default_method, NULL},
+    {"open", NULL, fn_socket_open, NULL, NULL, NULL, napi_default_method, NULL},
+    {"readStart", NULL, fn_stream_read_start, NULL, NULL, NULL, napi_default_method, NULL},
+    {"readStop", NULL, fn_stream_read_stop, NULL, NULL, NULL, napi_default_method, NULL},
+    {"writeBuffer", NULL, fn_stream_write_buffer, NULL, NULL, NULL, napi_default_method, NULL},
+    {"writeString", NULL, fn_stream_write_string, NULL, NULL, NULL, napi_default_method, NULL},
+    {"writev", NULL, fn_stream_writev, NULL, NULL, NULL, napi_default_method, NULL},
+    {"writeQueueSize", NULL, fn_stream_write_queue_size, NULL, NULL, NULL, napi_default_method, NULL},
+    {"setOnreadBuffer", NULL, fn_stream_set_onread_buffer, NULL, NULL, NULL, napi_default_method, NULL},
+    {"shutdown", NULL, fn_stream_shutdown, NULL, NULL, NULL, napi_default_method, NULL},
+    {"close", NULL, fn_handle_close_js, NULL, NULL, NULL, napi_default_method, NULL},
+    {"reset", NULL, fn_socket_reset, NULL, NULL, NULL, napi_default_method, NULL},
+    {"ref", NULL, fn_handle_ref, NULL, NULL, NULL, napi_default_method, NULL},
+    {"unref", NULL, fn_handle_unref, NULL, NULL, NULL, napi_default_method, NULL},
+    {"hasRef", NULL, fn_handle_has_ref, NULL, NULL, NULL, napi_default_method, NULL},
+    {"fd", NULL, fn_handle_fd, NULL, NULL, NULL, napi_default_method, NULL},
+    {"isPipe", NULL, fn_handle_is_pipe, NULL, NULL, NULL, napi_default_method, NULL},
+    {"getsockname", NULL, fn_handle_getsockname, NULL, NULL, NULL, napi_default_method, NULL},
+    {"getpeername", NULL, fn_handle_getpeername, NULL, NULL, NULL, napi_default_method, NULL},
+    {"setNoDelay", NULL, fn_socket_set_no_delay, NULL, NULL, NULL, napi_default_method, NULL},
+    {"setKeepAlive", NULL, fn_socket_set_keep_alive, NULL, NULL, NULL, napi_default_method, NULL},
+    {"setTimeout", NULL, fn_socket_set_timeout, NULL, NULL, NULL, napi_default_method, NULL},
+    {"bytesRead", NULL, fn_socket_bytes_read, NULL, NULL, NULL, napi_default_method, NULL},
+    {"bytesWritten", NULL, fn_socket_bytes_written, NULL, NULL, NULL, napi_default_method, NULL},
+  };
+  napi_value cls;
+  NAPI_CALL(env, napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, fn_socket__construct, NULL,
+                                   sizeof(methods) / sizeof(methods[0]), methods, &cls));
+  return cls;
+}

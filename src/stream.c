@@ -1,0 +1,297 @@
+/* Reading, writing and shutdown on a connected stream (TCP or Unix socket).
+ * Writes try uv_try_write first: a write that completes at once allocates nothing. Only the rest is queued,
+ * holding a reference to the JS value instead of copying it (strings are encoded once, into native memory). */
+#include "handle.h"
+#include <string.h>
+
+typedef struct {
+  uv_write_t req;
+  fn_handle_t* h;
+  napi_ref keep;      /* the Buffer (or array of Buffers) whose bytes libuv is sending */
+  char* owned;        /* or bytes we own (an encoded string) */
+} fn_write_req_t;
+
+enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2 };
+
+#define FN_STACK_STRING 16384
+
+static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf) {
+  fn_handle_t* h = handle->data;
+  if (h->onread_data) {
+    *buf = uv_buf_init(h->onread_data, (unsigned int)h->onread_len);
+  } else {
+    *buf = uv_buf_init(h->fenv->scratch, FN_SCRATCH_SIZE);
+  }
+}
+
+static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+  fn_handle_t* h = stream->data;
+  if (nread == 0) return; /* EAGAIN: not EOF */
+  if (nread < 0) {
+    /* EOF or error: stop reading; JS decides what to do. */
+    uv_read_stop(stream);
+    h->reading = false;
+  } else {
+    h->bytes_read += (double)nread;
+    fn_stream_touch(h);
+  }
+  if (!fn_can_call_js(h)) return;
+  napi_env env = h->fenv->env;
+  napi_handle_scope scope;
+  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  napi_value argv[2];
+  argv[0] = fn_int(env, nread);
+  if (nread > 0 && h->onread_data == NULL) {
+    void* data;
+    NAPI_CALL_FATAL(env, napi_create_buffer_copy(env, (size_t)nread, buf->base, &data, &argv[1]));
+    fn_call_js(h, FN_ONREAD, 2, argv);
+  } else {
+    fn_call_js(h, FN_ONREAD, 1, argv);
+  }
+  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+}
+
+napi_value fn_stream_read_start(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (h->reading) return fn_int(env, 0);
+  int err = uv_read_start(&h->uv.stream, fn_stream__on_alloc, fn_stream__on_read);
+  if (err == 0) h->reading = true;
+  return fn_int(env, err);
+}
+
+napi_value fn_stream_read_stop(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  h->reading = false;
+  return fn_int(env, uv_read_stop(&h->uv.stream));
+}
+
+/* setOnreadBuffer(buffer): later reads land in this buffer and onread gets only nread. */
+napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  void* data;
+  size_t len;
+  NAPI_CALL(env, napi_get_buffer_info(env, argv[0], &data, &len));
+  if (h->onread_buffer) napi_delete_reference(env, h->onread_buffer);
+  NAPI_CALL(env, napi_create_reference(env, argv[0], 1, &h->onread_buffer));
+  h->onread_data = data;
+  h->onread_len = len;
+  return NULL;
+}
+
+static void fn_stream__on_write(uv_write_t* req, int status) {
+  fn_write_req_t* wr = (fn_write_req_t*)req;
+  fn_handle_t* h = wr->h;
+  napi_env env = h->fenv->env;
+  if (wr->keep) napi_delete_reference(env, wr->keep);
+  free(wr->owned);
+  free(wr);
+  if (status == 0) fn_stream_touch(h);
+  if (!fn_can_call_js(h)) return;
+  napi_handle_scope scope;
+  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  napi_value argv[1] = {fn_int(env, status)};
+  fn_call_js(h, FN_ONWRITE, 1, argv);
+  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+}
+
+/* Tries to send bufs now; queues whatever is left. Returns 0 (all sent), 1 (rest queued: onwrite follows)
+ * or a negative uv error. `keep`/`owned` keep the bytes alive until the write callback. */
+static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned) {
+  napi_env env = h->fenv->env;
+  if (h->state != FN_OPEN) {
+    free(owned);
+    return UV_EBADF;
+  }
+  size_t total = 0;
+  for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
+  h->bytes_written += (double)total;
+  fn_stream_touch(h);
+  int n = uv_try_write(&h->uv.stream, bufs, nbufs);
+  if (n >= 0 && (size_t)n == total) {
+    free(owned);
+    return 0;
+  }
+  if (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS) {
+    h->bytes_written -= (double)total;
+    free(owned);
+    return n;
+  }
+  /* skip what went out */
+  size_t sent = n > 0 ? (size_t)n : 0;
+  while (nbufs > 0 && sent >= bufs[0].len) {
+    sent -= bufs[0].len;
+    bufs++;
+    nbufs--;
+  }
+  if (nbufs > 0 && sent > 0) {
+    bufs[0].base += sent;
+    bufs[0].len -= sent;
+  }
+  fn_write_req_t* wr = malloc(sizeof(*wr));
+  if (wr == NULL) {
+    free(owned);
+    return UV_ENOMEM;
+  }
+  wr->h = h;
+  wr->keep = NULL;
+  wr->owned = owned;
+  if (keep != NULL && napi_create_reference(env, keep, 1, &wr->keep) != napi_ok) {
+    free(owned);
+    free(wr);
+    return UV_ENOMEM;
+  }
+  int err = uv_write(&wr->req, &h->uv.stream, bufs, nbufs, fn_stream__on_write);
+  if (err) {
+    if (wr->keep) napi_delete_reference(env, wr->keep);
+    free(owned);
+    free(wr);
+    return err;
+  }
+  return 1;
+}
+
+napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  void* data;
+  size_t len;
+  if (argc < 1 || napi_get_buffer_info(env, argv[0], &data, &len) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writeBuffer expects a Buffer");
+    return NULL;
+  }
+  uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
+  return fn_int(env, fn_stream__write(h, &buf, 1, argv[0], NULL));
+}
+
+/* Encodes a string into `stack` when it fits, else into malloc'd memory (*heap). */
+static napi_status fn_stream__encode(napi_env env, napi_value str, int encoding, char* stack, size_t stack_len,
+                                     char** out, size_t* out_len, char** heap) {
+  napi_status s;
+  size_t len;
+  *heap = NULL;
+  if (encoding == FN_UCS2) {
+    s = napi_get_value_string_utf16(env, str, NULL, 0, &len);
+    if (s != napi_ok) return s;
+    size_t bytes = len * 2;
+    char* dst = bytes + 2 <= stack_len ? stack : (*heap = malloc(bytes + 2));
+    if (dst == NULL) return napi_generic_failure;
+    s = napi_get_value_string_utf16(env, str, (char16_t*)dst, len + 1, &len);
+    *out = dst;
+    *out_len = len * 2;
+    return s;
+  }
+  if (encoding == FN_LATIN1) s = napi_get_value_string_latin1(env, str, NULL, 0, &len);
+  else s = napi_get_value_string_utf8(env, str, NULL, 0, &len);
+  if (s != napi_ok) return s;
+  char* dst = len + 1 <= stack_len ? stack : (*heap = malloc(len + 1));
+  if (dst == NULL) return napi_generic_failure;
+  if (encoding == FN_LATIN1) s = napi_get_value_string_latin1(env, str, dst, len + 1, &len);
+  else s = napi_get_value_string_utf8(env, str, dst, len + 1, &len);
+  *out = dst;
+  *out_len = len;
+  return s;
+}
+
+/* writeString(string, encoding): 0 utf8, 1 latin1 (also ascii), 2 ucs2. Returns like write. */
+napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  int32_t encoding = 0;
+  if (argc > 1) napi_get_value_int32(env, argv[1], &encoding);
+  char stack[FN_STACK_STRING];
+  char *data, *heap;
+  size_t len;
+  if (fn_stream__encode(env, argv[0], encoding, stack, sizeof(stack), &data, &len, &heap) != napi_ok) {
+    free(heap);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writeString expects a string");
+    return NULL;
+  }
+  uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
+  if (heap == NULL && h->state == FN_OPEN && h->uv.stream.write_queue_size == 0) {
+    /* the bytes are on our stack: send what goes now, copy only the rest */
+    int n = uv_try_write(&h->uv.stream, &buf, 1);
+    if (n >= 0 && (size_t)n == len) {
+      h->bytes_written += (double)len;
+      fn_stream_touch(h);
+      return fn_int(env, 0);
+    }
+    if (n < 0 && n != UV_EAGAIN) return fn_int(env, n);
+    size_t sent = n > 0 ? (size_t)n : 0;
+    heap = malloc(len - sent + 1);
+    if (heap == NULL) return fn_int(env, UV_ENOMEM);
+    memcpy(heap, data + sent, len - sent);
+    h->bytes_written += (double)sent;
+    buf = uv_buf_init(heap, (unsigned int)(len - sent));
+  } else if (heap == NULL) {
+    heap = malloc(len + 1);
+    if (heap == NULL) return fn_int(env, UV_ENOMEM);
+    memcpy(heap, data, len);
+    buf = uv_buf_init(heap, (unsigned int)len);
+  }
+  return fn_int(env, fn_stream__write(h, &buf, 1, NULL, heap));
+}
+
+/* writev(arrayOfBuffers): one vectored write for corked or queued chunks. */
+napi_value fn_stream_writev(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  uint32_t count;
+  NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
+  uv_buf_t stack_bufs[64];
+  uv_buf_t* bufs = count <= 64 ? stack_bufs : malloc(sizeof(uv_buf_t) * count);
+  if (bufs == NULL) return fn_int(env, UV_ENOMEM);
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value item;
+    void* data;
+    size_t len;
+    if (napi_get_element(env, argv[0], i, &item) != napi_ok ||
+        napi_get_buffer_info(env, item, &data, &len) != napi_ok) {
+      if (bufs != stack_bufs) free(bufs);
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writev expects an array of Buffers");
+      return NULL;
+    }
+    bufs[i] = uv_buf_init(data, (unsigned int)len);
+  }
+  int r = fn_stream__write(h, bufs, count, argv[0], NULL);
+  if (bufs != stack_bufs) free(bufs);
+  return fn_int(env, r);
+}
+
+napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  return fn_double(env, h->state == FN_OPEN ? (double)h->uv.stream.write_queue_size : 0);
+}
+
+static void fn_stream__on_shutdown(uv_shutdown_t* req, int status) {
+  fn_handle_t* h = req->data;
+  if (!fn_can_call_js(h)) return;
+  napi_env env = h->fenv->env;
+  napi_handle_scope scope;
+  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  napi_value argv[1] = {fn_int(env, status)};
+  fn_call_js(h, FN_ONSHUTDOWN, 1, argv);
+  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+}
+
+/* shutdown(): half-close after queued writes; onshutdown(status) follows. */
+napi_value fn_stream_shutdown(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  h->shutdown_req.data = h;
+  return fn_int(env, uv_shutdown(&h->shutdown_req, &h->uv.stream, fn_stream__on_shutdown));
+}
