@@ -11,7 +11,23 @@ const socketInternals = require('./socket');
 const kConnectRequest = Symbol('kConnectRequest');  // handle -> { address, port, localAddress, localPort, attempt }
 let dns;
 
+// Defaults, as core reads them from --[no-]network-family-autoselection[-attempt-timeout=N]
 const defaults = { autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 250 };
+function readCommandLineDefaults() {
+  const args = [...(process.env.NODE_OPTIONS || '').split(/\s+/), ...process.execArgv];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--network-family-autoselection' || arg === '--enable-network-family-autoselection') {
+      defaults.autoSelectFamily = true;
+    } else if (arg === '--no-network-family-autoselection') {
+      defaults.autoSelectFamily = false;
+    } else if (arg.startsWith('--network-family-autoselection-attempt-timeout')) {
+      const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i]);
+      if (Number.isInteger(value) && value > 0) defaults.autoSelectFamilyAttemptTimeout = value;
+    }
+  }
+}
+readCommandLineDefaults();
 
 function getDefaultAutoSelectFamily() { return defaults.autoSelectFamily; }
 function setDefaultAutoSelectFamily(value) {

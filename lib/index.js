@@ -20,10 +20,18 @@ function createConnection(...args) {
   return socket.connect(normalized);
 }
 
+let warnedSimultaneousAccepts = false;
+function _setSimultaneousAccepts() {   // a Windows-only knob in core; here only its deprecation remains
+  if (!warnedSimultaneousAccepts) {
+    warnedSimultaneousAccepts = true;
+    process.emitWarning('net._setSimultaneousAccepts() is deprecated and will be removed.', 'DeprecationWarning', 'DEP0121');
+  }
+}
+
 module.exports = {
   _createServerHandle: createServerHandle,
   _normalizeArgs: normalizeArgs,
-  _setSimultaneousAccepts() {},
+  _setSimultaneousAccepts,
   // Address utilities hold no sockets: core's own are used as they are.
   BlockList: core.BlockList,
   SocketAddress: core.SocketAddress,

@@ -4,7 +4,7 @@ const EventEmitter = require('events');
 const { binding, kOwner, closeHandle } = require('./native');
 const {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING,
-  ERR_INVALID_FD_TYPE, errnoException, uvExceptionWithHostPort, validateNumber, validatePort, validateAbortSignal,
+  errnoException, uvExceptionWithHostPort, validateNumber, validatePort, validateAbortSignal,
 } = require('./errors');
 const { Socket, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
   require('./socket');
@@ -109,6 +109,7 @@ function setupListenHandle(address, port, addressType, backlog, fd, flags) {
     this._handle = rval;
   }
   this._handle[kOwner] = this;
+  this._handle.onconnection = onconnection;
   const err = this._handle.listen(backlog || 511);
   if (err) {
     const ex = uvExceptionWithHostPort(err, 'listen', address, port);
@@ -144,7 +145,9 @@ function addServerAbortSignalOption(self, options) {
 }
 
 function lookupAndListen(self, port, address, backlog, exclusive, flags) {
+  const listeningId = self._listeningId;
   require('dns').lookup(address, (err, ip, addressType) => {
+    if (listeningId !== self._listeningId) return;  // closed meanwhile
     if (err) self.emit('error', err);
     else listenInCluster(self, ip, port, ip ? addressType : 4, backlog, undefined, exclusive, flags);
   });
@@ -242,6 +245,7 @@ Server.prototype.close = function(cb) {
     closeHandle(this._handle);
     this._handle = null;
   }
+  this._listeningId++;
   this._emitCloseIfDrained();
   return this;
 };
@@ -283,6 +287,12 @@ Server.prototype.unref = function() {
 };
 
 // Native callback: a connection was accepted (or accept failed) on `this`, a server handle.
+// Goes through the handle's own `onconnection` property, as core does (tests and tools wrap it).
+function onconnectionNative(status, clientHandle) {
+  if (typeof this.onconnection === 'function') this.onconnection(status, clientHandle);
+  else if (clientHandle) closeHandle(clientHandle);
+}
+
 function onconnection(status, clientHandle) {
   const self = this[kOwner];
   if (self === undefined) {
@@ -337,4 +347,4 @@ function onconnection(status, clientHandle) {
   self.emit('connection', socket);
 }
 
-module.exports = { Server, createServerHandle, onconnection, ERR_INVALID_FD_TYPE };
+module.exports = { Server, createServerHandle, onconnection: onconnectionNative };

@@ -218,7 +218,8 @@ function clearFallbackTimer(socket) {
 Socket.prototype.setTimeout = function setTimeout(msecs, callback) {
   if (this.destroyed) return this;
   this.timeout = msecs;
-  validateNumber(msecs, 'msecs', 0);
+  validateNumber(msecs, 'msecs');
+  if (msecs < 0 || !Number.isFinite(msecs)) throw errors.ERR_OUT_OF_RANGE('msecs', 'a non-negative finite number', msecs);
   if (msecs > TIMEOUT_MAX) {
     process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.` +
                         `\nTimer duration was truncated to ${TIMEOUT_MAX}.`, 'TimeoutOverflowWarning');
@@ -251,7 +252,7 @@ Socket.prototype.setNoDelay = function(enable) {
     this[kSetNoDelay] = enable;
     return this;
   }
-  if (enable !== this[kSetNoDelay]) {
+  if (this._handle.setNoDelay && enable !== this[kSetNoDelay]) {
     this[kSetNoDelay] = enable;
     this._handle.setNoDelay(enable);
   }
@@ -266,6 +267,7 @@ Socket.prototype.setKeepAlive = function(enable, initialDelayMsecs) {
     this[kSetKeepAliveInitialDelay] = initialDelay;
     return this;
   }
+  if (!this._handle.setKeepAlive) return this;
   if (enable !== this[kSetKeepAlive] || (enable && this[kSetKeepAliveInitialDelay] !== initialDelay)) {
     this[kSetKeepAlive] = enable;
     this[kSetKeepAliveInitialDelay] = initialDelay;

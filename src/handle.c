@@ -24,23 +24,23 @@ static void fn_handle__finalize(napi_env env, void* data, void* hint) {
   if (h->state == FN_CLOSED) free(h);
 }
 
-bool fn_can_call_js(fn_handle_t* h) {
-  return !h->fenv->exiting;
+/* Opens a handle scope for a call into JS; false while the env is shutting down (then JS is not called). */
+bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope) {
+  return !h->fenv->exiting && napi_open_handle_scope(h->fenv->env, scope) == napi_ok;
 }
 
 void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv) {
   napi_env env = h->fenv->env;
   napi_value recv, fn, result;
-  NAPI_CALL_FATAL(env, napi_get_reference_value(env, h->self, &recv));
-  NAPI_CALL_FATAL(env, napi_get_reference_value(env, h->fenv->callbacks[which], &fn));
+  if (napi_get_reference_value(env, h->self, &recv) != napi_ok || recv == NULL) return;
+  if (napi_get_reference_value(env, h->fenv->callbacks[which], &fn) != napi_ok || fn == NULL) return;
   napi_status status = napi_make_callback(env, h->async, recv, fn, argc, argv, &result);
   if (status == napi_pending_exception) {
+    /* like core: an exception thrown by a callback is uncaught */
     napi_value exception;
-    NAPI_CALL_FATAL(env, napi_get_and_clear_last_exception(env, &exception));
-    napi_fatal_exception(env, exception);
-  } else if (status != napi_ok) {
-    /* napi_cannot_run_js: the env is shutting down; nothing to report to */
+    if (napi_get_and_clear_last_exception(env, &exception) == napi_ok) napi_fatal_exception(env, exception);
   }
+  /* any other failure means the env can no longer run JS (it is shutting down): nothing to tell */
 }
 
 /* After both uv handles (stream and timer) closed: tell JS, drop the strong reference, unlink. */
@@ -48,11 +48,10 @@ static void fn_handle__closed(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
   napi_env env = fenv->env;
   h->state = FN_CLOSED;
-  if (fn_can_call_js(h)) {
-    napi_handle_scope scope;
-    NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  napi_handle_scope scope;
+  if (fn_js_enter(h, &scope)) {
     fn_call_js(h, FN_ONCLOSE, 0, NULL);
-    NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+    napi_close_handle_scope(env, scope);
   }
   if (h->onread_buffer) napi_delete_reference(env, h->onread_buffer);
   h->onread_buffer = NULL;
@@ -89,6 +88,16 @@ void fn_handle_close_all(fn_env_t* fenv) {
   for (fn_handle_t* h = fenv->handles; h; h = h->next) fn_handle_close(h);
 }
 
+static void fn_handle__free_unwrapped(uv_handle_t* handle) {
+  free(handle->data);
+}
+
+static void fn_handle__free_wrapped(uv_handle_t* handle) {
+  fn_handle_t* h = handle->data;
+  h->state = FN_CLOSED;
+  if (h->finalized) free(h);
+}
+
 /* new Socket(type) / new Server(type): type 0 = TCP, 1 = Unix socket (pipe). */
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind) {
   size_t argc = 1;
@@ -117,13 +126,24 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
     return NULL;
   }
   h->uv.handle.data = h;
-  napi_value name;
-  NAPI_CALL_FATAL(env, napi_create_string_utf8(env, type == FN_TCP ? (kind == FN_SERVER ? "TCPSERVERWRAP" : "TCPWRAP")
-                                                                    : (kind == FN_SERVER ? "PIPESERVERWRAP" : "PIPEWRAP"),
-                                               NAPI_AUTO_LENGTH, &name));
-  NAPI_CALL_FATAL(env, napi_wrap(env, self, h, fn_handle__finalize, NULL, NULL));
-  NAPI_CALL_FATAL(env, napi_create_reference(env, self, 1, &h->self));
-  NAPI_CALL_FATAL(env, napi_async_init(env, self, name, &h->async));
+  const char* name = type == FN_TCP ? (kind == FN_SERVER ? "TCPSERVERWRAP" : "TCPWRAP")
+                                    : (kind == FN_SERVER ? "PIPESERVERWRAP" : "PIPEWRAP");
+  napi_value resource_name;
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
+      napi_wrap(env, self, h, fn_handle__finalize, NULL, NULL) != napi_ok) {
+    uv_close(&h->uv.handle, fn_handle__free_unwrapped);
+    return NULL;  /* the failing call left an exception pending */
+  }
+  if (napi_create_reference(env, self, 1, &h->self) != napi_ok ||
+      napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
+    /* wrapped: the finalizer frees once the close completes */
+    if (h->self) napi_delete_reference(env, h->self);
+    h->self = NULL;
+    h->state = FN_CLOSING;
+    h->pending_closes = 1;
+    uv_close(&h->uv.handle, fn_handle__free_wrapped);
+    return NULL;
+  }
   fn_handle__link(h);
   return self;
 }

@@ -10,13 +10,16 @@ static napi_value fn_server__construct(napi_env env, napi_callback_info info) {
 static napi_value fn_server__accept(fn_handle_t* server, int* err) {
   napi_env env = server->fenv->env;
   napi_value ctor, client, type = fn_int(env, server->type);
-  NAPI_CALL_FATAL(env, napi_get_reference_value(env, server->fenv->socket_ctor, &ctor));
-  if (napi_new_instance(env, ctor, 1, &type, &client) != napi_ok) {
+  if (napi_get_reference_value(env, server->fenv->socket_ctor, &ctor) != napi_ok ||
+      napi_new_instance(env, ctor, 1, &type, &client) != napi_ok) {
     *err = UV_ENOMEM;
     return NULL;
   }
   fn_handle_t* h;
-  NAPI_CALL_FATAL(env, napi_unwrap(env, client, (void**)&h));
+  if (napi_unwrap(env, client, (void**)&h) != napi_ok) {
+    *err = UV_EINVAL;
+    return NULL;
+  }
   *err = uv_accept(&server->uv.stream, &h->uv.stream);
   if (*err) {
     fn_handle_close(h);
@@ -27,17 +30,16 @@ static napi_value fn_server__accept(fn_handle_t* server, int* err) {
 
 static void fn_server__on_connection(uv_stream_t* stream, int status) {
   fn_handle_t* h = stream->data;
-  if (!fn_can_call_js(h)) return;
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
-  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  if (!fn_js_enter(h, &scope)) return;
   napi_value argv[2];
   napi_value client = NULL;
   if (status == 0) client = fn_server__accept(h, &status);
   argv[0] = fn_int(env, status);
   argv[1] = client ? client : fn_undefined(env);
   fn_call_js(h, FN_ONCONNECTION, 2, argv);
-  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+  napi_close_handle_scope(env, scope);
 }
 
 /* bind(ip, port, isIPv6, ipv6Only) for TCP; bind(path) for a Unix socket. Returns 0 or a uv error. */

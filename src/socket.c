@@ -9,13 +9,12 @@ static napi_value fn_socket__construct(napi_env env, napi_callback_info info) {
 static void fn_socket__on_connect(uv_connect_t* req, int status) {
   fn_handle_t* h = req->data;
   if (status == 0) fn_stream_touch(h);
-  if (!fn_can_call_js(h)) return;
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
-  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  if (!fn_js_enter(h, &scope)) return;
   napi_value argv[1] = {fn_int(env, status)};
   fn_call_js(h, FN_ONCONNECT, 1, argv);
-  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+  napi_close_handle_scope(env, scope);
 }
 
 /* Reads (ip string, port) into a sockaddr; returns 0 or a uv error. */
@@ -146,12 +145,11 @@ static void fn_socket__on_timer(uv_timer_t* timer) {
     uv_timer_start(&h->timer, fn_socket__on_timer, h->timeout_ms - idle, 0);
     return;
   }
-  if (!fn_can_call_js(h)) return;
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
-  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  if (!fn_js_enter(h, &scope)) return;
   fn_call_js(h, FN_ONTIMEOUT, 0, NULL);
-  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+  napi_close_handle_scope(env, scope);
 }
 
 void fn_stream_touch(fn_handle_t* h) {

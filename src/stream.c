@@ -35,20 +35,20 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     h->bytes_read += (double)nread;
     fn_stream_touch(h);
   }
-  if (!fn_can_call_js(h)) return;
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
-  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  if (!fn_js_enter(h, &scope)) return;
   napi_value argv[2];
   argv[0] = fn_int(env, nread);
   if (nread > 0 && h->onread_data == NULL) {
     void* data;
-    NAPI_CALL_FATAL(env, napi_create_buffer_copy(env, (size_t)nread, buf->base, &data, &argv[1]));
-    fn_call_js(h, FN_ONREAD, 2, argv);
+    if (napi_create_buffer_copy(env, (size_t)nread, buf->base, &data, &argv[1]) == napi_ok) {
+      fn_call_js(h, FN_ONREAD, 2, argv);
+    }
   } else {
     fn_call_js(h, FN_ONREAD, 1, argv);
   }
-  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+  napi_close_handle_scope(env, scope);
 }
 
 napi_value fn_stream_read_start(napi_env env, napi_callback_info info) {
@@ -93,12 +93,11 @@ static void fn_stream__on_write(uv_write_t* req, int status) {
   free(wr->owned);
   free(wr);
   if (status == 0) fn_stream_touch(h);
-  if (!fn_can_call_js(h)) return;
   napi_handle_scope scope;
-  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  if (!fn_js_enter(h, &scope)) return;
   napi_value argv[1] = {fn_int(env, status)};
   fn_call_js(h, FN_ONWRITE, 1, argv);
-  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+  napi_close_handle_scope(env, scope);
 }
 
 /* Tries to send bufs now; queues whatever is left. Returns 0 (all sent), 1 (rest queued: onwrite follows)
@@ -278,13 +277,12 @@ napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info) {
 
 static void fn_stream__on_shutdown(uv_shutdown_t* req, int status) {
   fn_handle_t* h = req->data;
-  if (!fn_can_call_js(h)) return;
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
-  NAPI_CALL_FATAL(env, napi_open_handle_scope(env, &scope));
+  if (!fn_js_enter(h, &scope)) return;
   napi_value argv[1] = {fn_int(env, status)};
   fn_call_js(h, FN_ONSHUTDOWN, 1, argv);
-  NAPI_CALL_FATAL(env, napi_close_handle_scope(env, scope));
+  napi_close_handle_scope(env, scope);
 }
 
 /* shutdown(): half-close after queued writes; onshutdown(status) follows. */
