@@ -7,6 +7,8 @@ const { Server, createServerHandle, onconnection } = require('./server');
 const connect = require('./connect');
 
 binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, onclose });
+// Small writes are gathered natively until the loop polls; one that exits first still sends them.
+process.on('exit', binding.flushAll);
 
 function createServer(options, connectionListener) {
   return new Server(options, connectionListener);

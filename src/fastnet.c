@@ -28,15 +28,17 @@ static napi_value fn_set_callbacks(napi_env env, napi_callback_info info) {
 }
 
 /* Process exit or worker termination: close every handle; Node waits until we remove the hook. */
+static void fn__on_prepare_close(uv_handle_t* handle) {
+  fn_env_t* fenv = handle->data;
+  fenv->prepare_open = false;
+  fn_env_check_done(fenv);
+}
+
 static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg) {
   fn_env_t* fenv = arg;
   fenv->exiting = true;
-  if (fenv->handles == NULL) {
-    fenv->cleanup = NULL;
-    napi_remove_async_cleanup_hook(cleanup);
-    return;
-  }
   fn_handle_close_all(fenv);
+  uv_close((uv_handle_t*)&fenv->flush_prepare, fn__on_prepare_close);
 }
 
 static void fn__free_env(napi_env env, void* data, void* hint) {
@@ -45,6 +47,7 @@ static void fn__free_env(napi_env env, void* data, void* hint) {
     if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);
   }
   if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
+  free(fenv->spare_gather);
   free(fenv);
 }
 
@@ -80,6 +83,14 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   }
   fenv->env = env;
   NAPI_CALL(env, napi_get_uv_event_loop(env, &fenv->loop));
+  if (uv_prepare_init(fenv->loop, &fenv->flush_prepare) != 0) {
+    free(fenv);
+    napi_throw_error(env, NULL, "fastnet: uv_prepare_init failed");
+    return NULL;
+  }
+  fenv->flush_prepare.data = fenv;
+  fenv->prepare_open = true;
+  uv_unref((uv_handle_t*)&fenv->flush_prepare);  /* never keeps the loop alive */
   NAPI_CALL(env, napi_set_instance_data(env, fenv, fn__free_env, NULL));
   NAPI_CALL(env, napi_add_async_cleanup_hook(env, fn__on_env_cleanup, fenv, &fenv->cleanup));
 
@@ -93,6 +104,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_set_named_property(env, exports, "Socket", socket));
   NAPI_CALL(env, napi_set_named_property(env, exports, "Server", server));
   NAPI_CALL(env, napi_set_named_property(env, exports, "setCallbacks", set_callbacks));
+  napi_value flush_all;
+  NAPI_CALL(env, napi_create_function(env, "flushAll", NAPI_AUTO_LENGTH, fn_stream_flush_all, NULL, &flush_all));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "flushAll", flush_all));
   napi_value guess;
   NAPI_CALL(env, napi_create_function(env, "guessHandleType", NAPI_AUTO_LENGTH, fn_guess_handle_type, NULL, &guess));
   NAPI_CALL(env, napi_set_named_property(env, exports, "guessHandleType", guess));

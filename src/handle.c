@@ -61,7 +61,12 @@ static void fn_handle__closed(fn_handle_t* h) {
   napi_delete_reference(env, h->self);
   h->self = NULL;
   if (finalized) free(h);
-  if (fenv->exiting && fenv->handles == NULL && fenv->cleanup) {
+  fn_env_check_done(fenv);
+}
+
+/* During teardown: once every handle (and the env's prepare handle) closed, Node may go on. */
+void fn_env_check_done(fn_env_t* fenv) {
+  if (fenv->exiting && fenv->handles == NULL && !fenv->prepare_open && fenv->cleanup) {
     napi_async_cleanup_hook_handle cleanup = fenv->cleanup;
     fenv->cleanup = NULL;
     napi_remove_async_cleanup_hook(cleanup);
@@ -75,6 +80,7 @@ static void fn_handle__on_close(uv_handle_t* handle) {
 
 void fn_handle_close(fn_handle_t* h) {
   if (h->state != FN_OPEN) return;
+  if (h->kind == FN_SOCKET) fn_stream_flush(h);  /* gathered writes go out before the FIN, as they would have */
   h->state = FN_CLOSING;
   h->pending_closes = 1;
   if (h->timer_init) {

@@ -42,6 +42,8 @@ enum fn_callback {
 };
 
 #define FN_SCRATCH_SIZE 65536
+#define FN_GATHER_SIZE 65536        /* small writes of one loop iteration, sent in one syscall */
+#define FN_GATHER_MAX_WRITE 16384   /* bigger writes go straight to the kernel */
 
 typedef struct fn_handle_s fn_handle_t;
 
@@ -51,6 +53,10 @@ typedef struct fn_env_s {
   napi_ref socket_ctor;             /* to create accepted sockets */
   napi_ref callbacks[FN_CALLBACK_COUNT];
   fn_handle_t* handles;             /* every handle not yet closed, for teardown */
+  fn_handle_t* flush_list;          /* sockets with gathered writes to send before the loop polls */
+  uv_prepare_t flush_prepare;
+  char* spare_gather;               /* one gather buffer kept for reuse */
+  bool prepare_open;
   napi_async_cleanup_hook_handle cleanup;
   bool exiting;                     /* teardown began: no more calls into JS */
   char scratch[FN_SCRATCH_SIZE];    /* alloc_cb's buffer: reads are copied out before JS runs */
@@ -87,6 +93,12 @@ struct fn_handle_s {
   size_t last_write_queue_size;     /* a queued write still draining counts as activity */
   double bytes_read;
   double bytes_written;
+  char* gather;                     /* small writes gathered this loop iteration */
+  size_t gather_len;
+  int write_error;                  /* a gathered write failed after JS was told it was done */
+  bool flush_scheduled;
+  fn_handle_t* flush_prev;
+  fn_handle_t* flush_next;
   napi_ref onread_buffer;           /* the `onread` option: read straight into this buffer */
   char* onread_data;
   size_t onread_len;
@@ -97,6 +109,7 @@ fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc,
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
 void fn_handle_close(fn_handle_t* h);
 void fn_handle_close_all(fn_env_t* fenv);
+void fn_env_check_done(fn_env_t* fenv);
 napi_value fn_handle_close_js(napi_env env, napi_callback_info info);
 napi_value fn_handle_ref(napi_env env, napi_callback_info info);
 napi_value fn_handle_unref(napi_env env, napi_callback_info info);
@@ -131,5 +144,7 @@ napi_value fn_stream_shutdown(napi_env env, napi_callback_info info);
 napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info);
 napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info);
 void fn_stream_touch(fn_handle_t* h);
+void fn_stream_flush(fn_handle_t* h);
+napi_value fn_stream_flush_all(napi_env env, napi_callback_info info);
 
 #endif

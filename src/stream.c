@@ -8,7 +8,8 @@ typedef struct {
   uv_write_t req;
   fn_handle_t* h;
   napi_ref keep;      /* the Buffer (or array of Buffers) whose bytes libuv is sending */
-  char* owned;        /* or bytes we own (an encoded string) */
+  char* owned;        /* or bytes we own (an encoded string, a copy, gathered small writes) */
+  bool notify;        /* JS waits for this one (onwrite); gathered writes were reported done already */
 } fn_write_req_t;
 
 enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2 };
@@ -89,10 +90,16 @@ static void fn_stream__on_write(uv_write_t* req, int status) {
   fn_write_req_t* wr = (fn_write_req_t*)req;
   fn_handle_t* h = wr->h;
   napi_env env = h->fenv->env;
+  bool notify = wr->notify;
   if (wr->keep) napi_delete_reference(env, wr->keep);
   free(wr->owned);
   free(wr);
   if (status == 0) fn_stream_touch(h);
+  if (!notify) {
+    /* JS was told these bytes were written: the error surfaces at the next write */
+    if (status < 0 && status != UV_ECANCELED && h->write_error == 0) h->write_error = status;
+    return;
+  }
   napi_handle_scope scope;
   if (!fn_js_enter(h, &scope)) return;
   napi_value argv[1] = {fn_int(env, status)};
@@ -100,38 +107,25 @@ static void fn_stream__on_write(uv_write_t* req, int status) {
   napi_close_handle_scope(env, scope);
 }
 
-/* Tries to send bufs now; queues whatever is left. Returns 0 (all sent), 1 (rest queued: onwrite follows)
- * or a negative uv error. `keep`/`owned` keep the bytes alive until the write callback. */
-static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned) {
+/* Queues bufs with uv_write. The bytes stay alive through `keep` or `owned`; borrowed bytes (neither) are
+ * copied. Returns 1 or a negative uv error. */
+static int fn_stream__queue(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned,
+                            bool notify) {
   napi_env env = h->fenv->env;
-  if (h->state != FN_OPEN) {
-    free(owned);
-    return UV_EBADF;
-  }
-  size_t total = 0;
-  for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
-  h->bytes_written += (double)total;
-  fn_stream_touch(h);
-  int n = uv_try_write(&h->uv.stream, bufs, nbufs);
-  if (n >= 0 && (size_t)n == total) {
-    free(owned);
-    return 0;
-  }
-  if (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS) {
-    h->bytes_written -= (double)total;
-    free(owned);
-    return n;
-  }
-  /* skip what went out */
-  size_t sent = n > 0 ? (size_t)n : 0;
-  while (nbufs > 0 && sent >= bufs[0].len) {
-    sent -= bufs[0].len;
-    bufs++;
-    nbufs--;
-  }
-  if (nbufs > 0 && sent > 0) {
-    bufs[0].base += sent;
-    bufs[0].len -= sent;
+  uv_buf_t copy;
+  if (keep == NULL && owned == NULL) {
+    size_t total = 0;
+    for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
+    owned = malloc(total ? total : 1);
+    if (owned == NULL) return UV_ENOMEM;
+    size_t at = 0;
+    for (unsigned int i = 0; i < nbufs; i++) {
+      memcpy(owned + at, bufs[i].base, bufs[i].len);
+      at += bufs[i].len;
+    }
+    copy = uv_buf_init(owned, (unsigned int)total);
+    bufs = &copy;
+    nbufs = 1;
   }
   fn_write_req_t* wr = malloc(sizeof(*wr));
   if (wr == NULL) {
@@ -141,6 +135,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   wr->h = h;
   wr->keep = NULL;
   wr->owned = owned;
+  wr->notify = notify;
   if (keep != NULL && napi_create_reference(env, keep, 1, &wr->keep) != napi_ok) {
     free(owned);
     free(wr);
@@ -154,6 +149,135 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
     return err;
   }
   return 1;
+}
+
+/* Sends bufs now as far as the kernel takes them and queues the rest: 0 (all sent), 1 (queued) or an error. */
+static int fn_stream__send(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, size_t total, napi_value keep,
+                           char* owned, bool notify) {
+  int n = uv_try_write(&h->uv.stream, bufs, nbufs);
+  if (n >= 0 && (size_t)n == total) {
+    free(owned);
+    return 0;
+  }
+  if (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS) {
+    free(owned);
+    return n;
+  }
+  size_t sent = n > 0 ? (size_t)n : 0;
+  while (nbufs > 0 && sent >= bufs[0].len) {
+    sent -= bufs[0].len;
+    bufs++;
+    nbufs--;
+  }
+  if (nbufs > 0 && sent > 0) {
+    bufs[0].base += sent;
+    bufs[0].len -= sent;
+  }
+  return fn_stream__queue(h, bufs, nbufs, keep, owned, notify);
+}
+
+/* Gathering small writes: bytes written in one loop iteration go out in one syscall, from the env's
+ * prepare callback (just before the loop polls), or earlier when a bigger write, shutdown or close must
+ * come after them. JS is told such a write is done, as it is when uv_try_write takes it whole. */
+static void fn_stream__unschedule(fn_handle_t* h) {
+  if (!h->flush_scheduled) return;
+  if (h->flush_prev) h->flush_prev->flush_next = h->flush_next;
+  else h->fenv->flush_list = h->flush_next;
+  if (h->flush_next) h->flush_next->flush_prev = h->flush_prev;
+  h->flush_prev = h->flush_next = NULL;
+  h->flush_scheduled = false;
+}
+
+static void fn_stream__on_prepare(uv_prepare_t* prepare) {
+  fn_env_t* fenv = prepare->data;
+  while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
+  uv_prepare_stop(prepare);
+}
+
+static void fn_stream__schedule(fn_handle_t* h) {
+  if (h->flush_scheduled) return;
+  fn_env_t* fenv = h->fenv;
+  h->flush_scheduled = true;
+  h->flush_prev = NULL;
+  h->flush_next = fenv->flush_list;
+  if (fenv->flush_list) fenv->flush_list->flush_prev = h;
+  fenv->flush_list = h;
+  if (!uv_is_active((uv_handle_t*)&fenv->flush_prepare)) uv_prepare_start(&fenv->flush_prepare, fn_stream__on_prepare);
+}
+
+void fn_stream_flush(fn_handle_t* h) {
+  fn_stream__unschedule(h);
+  if (h->gather_len == 0) return;
+  fn_env_t* fenv = h->fenv;
+  char* data = h->gather;
+  size_t len = h->gather_len;
+  h->gather = NULL;
+  h->gather_len = 0;
+  uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
+  int n = uv_try_write(&h->uv.stream, &buf, 1);
+  if (n >= 0 && (size_t)n == len) {
+    /* keep one buffer per env for the next iteration */
+    if (fenv->spare_gather == NULL) fenv->spare_gather = data;
+    else free(data);
+    return;
+  }
+  int err;
+  if (n < 0 && n != UV_EAGAIN) {
+    free(data);
+    err = n;
+  } else {
+    size_t sent = n > 0 ? (size_t)n : 0;
+    memmove(data, data + sent, len - sent);
+    buf = uv_buf_init(data, (unsigned int)(len - sent));
+    err = fn_stream__queue(h, &buf, 1, NULL, data, false);
+  }
+  if (err < 0 && h->write_error == 0) h->write_error = err;
+}
+
+napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
+  fn_env_t* fenv;
+  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
+  while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
+  return NULL;
+}
+
+/* A JS write: 0 (done: sent, or gathered for this iteration's flush), 1 (queued: onwrite follows) or an
+ * error. Borrowed bytes (no keep, no owned) are copied if they must wait. */
+static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned) {
+  if (h->state != FN_OPEN) {
+    free(owned);
+    return UV_EBADF;
+  }
+  if (h->write_error) {
+    int err = h->write_error;
+    h->write_error = 0;
+    free(owned);
+    return err;
+  }
+  size_t total = 0;
+  for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
+  h->bytes_written += (double)total;
+  fn_stream_touch(h);
+  if (total <= FN_GATHER_MAX_WRITE && h->uv.stream.write_queue_size == 0) {
+    if (h->gather_len + total > FN_GATHER_SIZE) fn_stream_flush(h);
+    if (h->gather == NULL && h->uv.stream.write_queue_size == 0) {
+      h->gather = h->fenv->spare_gather ? h->fenv->spare_gather : malloc(FN_GATHER_SIZE);
+      h->fenv->spare_gather = NULL;
+    }
+    if (h->gather != NULL && h->uv.stream.write_queue_size == 0) {
+      for (unsigned int i = 0; i < nbufs; i++) {
+        memcpy(h->gather + h->gather_len, bufs[i].base, bufs[i].len);
+        h->gather_len += bufs[i].len;
+      }
+      fn_stream__schedule(h);
+      free(owned);
+      return 0;
+    }
+  }
+  fn_stream_flush(h);  /* what was gathered goes first */
+  int r = fn_stream__send(h, bufs, nbufs, total, keep, owned, true);
+  if (r < 0) h->bytes_written -= (double)total;
+  return r;
 }
 
 napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
@@ -217,28 +341,7 @@ napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
     return NULL;
   }
   uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
-  if (heap == NULL && h->state == FN_OPEN && h->uv.stream.write_queue_size == 0) {
-    /* the bytes are on our stack: send what goes now, copy only the rest */
-    int n = uv_try_write(&h->uv.stream, &buf, 1);
-    if (n >= 0 && (size_t)n == len) {
-      h->bytes_written += (double)len;
-      fn_stream_touch(h);
-      return fn_int(env, 0);
-    }
-    if (n < 0 && n != UV_EAGAIN) return fn_int(env, n);
-    size_t sent = n > 0 ? (size_t)n : 0;
-    heap = malloc(len - sent + 1);
-    if (heap == NULL) return fn_int(env, UV_ENOMEM);
-    memcpy(heap, data + sent, len - sent);
-    h->bytes_written += (double)sent;
-    buf = uv_buf_init(heap, (unsigned int)(len - sent));
-  } else if (heap == NULL) {
-    heap = malloc(len + 1);
-    if (heap == NULL) return fn_int(env, UV_ENOMEM);
-    memcpy(heap, data, len);
-    buf = uv_buf_init(heap, (unsigned int)len);
-  }
-  return fn_int(env, fn_stream__write(h, &buf, 1, NULL, heap));
+  return fn_int(env, fn_stream__write(h, &buf, 1, NULL, heap));  /* stack bytes are copied if they must wait */
 }
 
 /* writev(arrayOfBuffers): one vectored write for corked or queued chunks. */
@@ -290,6 +393,7 @@ napi_value fn_stream_shutdown(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  fn_stream_flush(h);
   h->shutdown_req.data = h;
   return fn_int(env, uv_shutdown(&h->shutdown_req, &h->uv.stream, fn_stream__on_shutdown));
 }
