@@ -48,6 +48,7 @@ static void fn__free_env(napi_env env, void* data, void* hint) {
   }
   if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
   free(fenv->spare_gather);
+  free(fenv->scratch);
   free(fenv);
 }
 

@@ -42,6 +42,7 @@ enum fn_callback {
 };
 
 #define FN_SCRATCH_SIZE 65536
+#define FN_COPY_READ_MAX 16384      /* reads up to this size are copied; bigger ones hand over the memory */
 #define FN_GATHER_SIZE 65536        /* small writes of one loop iteration, sent in one syscall */
 #define FN_GATHER_MAX_WRITE 16384   /* bigger writes go straight to the kernel */
 
@@ -59,7 +60,8 @@ typedef struct fn_env_s {
   bool prepare_open;
   napi_async_cleanup_hook_handle cleanup;
   bool exiting;                     /* teardown began: no more calls into JS */
-  char scratch[FN_SCRATCH_SIZE];    /* alloc_cb's buffer: reads are copied out before JS runs */
+  char* scratch;                    /* alloc_cb's buffer (FN_SCRATCH_SIZE): small reads are copied out of it,
+                                       big ones take it over (the Buffer owns it) and a new one is made */
 } fn_env_t;
 
 enum fn_state { FN_OPEN = 0, FN_CLOSING, FN_CLOSED };

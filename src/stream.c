@@ -21,8 +21,26 @@ static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t*
   if (h->onread_data) {
     *buf = uv_buf_init(h->onread_data, (unsigned int)h->onread_len);
   } else {
-    *buf = uv_buf_init(h->fenv->scratch, FN_SCRATCH_SIZE);
+    fn_env_t* fenv = h->fenv;
+    if (fenv->scratch == NULL) fenv->scratch = malloc(FN_SCRATCH_SIZE);
+    *buf = uv_buf_init(fenv->scratch, fenv->scratch ? FN_SCRATCH_SIZE : 0);  /* 0: libuv reports ENOBUFS */
   }
+}
+
+static void fn_stream__free_read(napi_env env, void* data, void* hint) {
+  free(data);
+}
+
+/* A Buffer holding what was read: a copy when small; when big, the scratch memory itself (no copy). */
+static napi_status fn_stream__read_buffer(fn_env_t* fenv, char* base, size_t len, napi_value* out) {
+  void* copy;
+  if (len <= FN_COPY_READ_MAX || base != fenv->scratch) {
+    return napi_create_buffer_copy(fenv->env, len, base, &copy, out);
+  }
+  napi_status status = napi_create_external_buffer(fenv->env, len, base, fn_stream__free_read, NULL, out);
+  if (status == napi_ok) fenv->scratch = NULL;  /* the Buffer owns it now */
+  else status = napi_create_buffer_copy(fenv->env, len, base, &copy, out);  /* external buffers not allowed */
+  return status;
 }
 
 static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -42,8 +60,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   napi_value argv[2];
   argv[0] = fn_int(env, nread);
   if (nread > 0 && h->onread_data == NULL) {
-    void* data;
-    if (napi_create_buffer_copy(env, (size_t)nread, buf->base, &data, &argv[1]) == napi_ok) {
+    if (fn_stream__read_buffer(h->fenv, buf->base, (size_t)nread, &argv[1]) == napi_ok) {
       fn_call_js(h, FN_ONREAD, 2, argv);
     }
   } else {
