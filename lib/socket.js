@@ -392,8 +392,9 @@ Socket.prototype._destroy = function(exception, cb) {
   }
 };
 
+// A Unix socket has no address or port to report (core's Pipe has no getpeername/getsockname).
 Socket.prototype._getpeername = function() {
-  if (!this._handle || this.connecting) return this._peername || {};
+  if (!this._handle || this._handle.isPipe() || this.connecting) return this._peername || {};
   if (!this._peername) {
     const out = {};
     const err = this._handle.getpeername(out);
@@ -404,7 +405,7 @@ Socket.prototype._getpeername = function() {
 };
 
 Socket.prototype._getsockname = function() {
-  if (!this._handle) return {};
+  if (!this._handle || this._handle.isPipe()) return {};
   if (!this._sockname) {
     const out = {};
     const err = this._handle.getsockname(out);

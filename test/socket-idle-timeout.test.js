@@ -1,0 +1,113 @@
+'use strict';
+// Scenario: idle timeouts. setTimeout(ms) emits 'timeout' (once, without closing the socket) on an
+// idle socket; activity postpones it; setTimeout(0) disables it; the callback form adds a one-time
+// listener; the timeout connect option works; socket.timeout reflects the setting.
+// Timing margins are wide so that a loaded machine does not make these flaky.
+
+const test = require('node:test');
+const assert = require('node:assert');
+const net = require('..');
+const { listen, close, once, track } = require('./helpers');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function pair(t, onServerSocket = () => {}) {
+  const server = track(t, net.createServer((s) => {
+    s.on('error', () => {});
+    onServerSocket(s);
+  }));
+  const { port } = await listen(server, 0, '127.0.0.1');
+  const client = track(t, net.connect(port, '127.0.0.1'));
+  await once(client, 'connect');
+  return { server, client };
+}
+
+test('setTimeout fires \'timeout\' on an idle socket and does not close it', { timeout: 10000 }, async (t) => {
+  const { server, client } = await pair(t);
+  let timeouts = 0;
+  client.on('timeout', () => timeouts++);
+  const start = process.hrtime.bigint();
+  assert.strictEqual(client.setTimeout(100), client);
+  assert.strictEqual(client.timeout, 100);
+  await once(client, 'timeout');
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  assert.ok(elapsed >= 90, `'timeout' after ${elapsed} ms`);
+  // It does not repeat while still idle... (core re-arms only on activity)
+  await sleep(300);
+  assert.strictEqual(timeouts, 1);
+  // ...and the socket is still usable.
+  assert.strictEqual(client.destroyed, false);
+  const closed = once(client, 'close');
+  client.end();
+  client.resume();
+  await closed;
+  await close(server);
+});
+
+test('setTimeout(ms, cb) adds a one-time \'timeout\' listener', { timeout: 10000 }, async (t) => {
+  const { server, client } = await pair(t);
+  let calls = 0;
+  await new Promise((resolve) => client.setTimeout(50, () => { calls++; resolve(); }));
+  assert.strictEqual(calls, 1);
+  assert.strictEqual(client.listenerCount('timeout'), 0);
+  client.destroy();
+  await close(server);
+});
+
+test('setTimeout(0) disables the idle timeout', { timeout: 10000 }, async (t) => {
+  const { server, client } = await pair(t);
+  let timeouts = 0;
+  client.on('timeout', () => timeouts++);
+  client.setTimeout(50);
+  client.setTimeout(0);
+  assert.strictEqual(client.timeout, 0);
+  await sleep(300);
+  assert.strictEqual(timeouts, 0);
+  client.destroy();
+  await close(server);
+});
+
+test('reads keep postponing the timeout; it fires once the peer goes quiet', { timeout: 15000 }, async (t) => {
+  const TIMEOUT = 400;
+  const PINGS = 12;
+  const INTERVAL = 50;
+  let lastPing = 0;
+  const { server, client } = await pair(t, (s) => {
+    let n = 0;
+    const timer = setInterval(() => {
+      s.write('.');
+      lastPing = Date.now();
+      if (++n === PINGS) clearInterval(timer);
+    }, INTERVAL);
+    s.on('close', () => clearInterval(timer));
+  });
+  client.resume();
+  let pingsBeforeTimeout = 0;
+  client.on('data', (d) => { pingsBeforeTimeout += d.length; });
+  client.setTimeout(TIMEOUT);
+  await once(client, 'timeout', 10000);
+  const quiet = Date.now() - lastPing;
+  // 12 pings 50 ms apart = 600 ms of activity, longer than the 400 ms timeout.
+  assert.strictEqual(pingsBeforeTimeout, PINGS);
+  assert.ok(quiet >= TIMEOUT - 50, `'timeout' only ${quiet} ms after the last read`);
+  client.destroy();
+  await close(server);
+});
+
+test('the timeout connect option arms the idle timeout', { timeout: 10000 }, async (t) => {
+  const server = track(t, net.createServer());
+  const { port } = await listen(server, 0, '127.0.0.1');
+  const client = track(t, net.connect({ port, host: '127.0.0.1', timeout: 80 }));
+  await once(client, 'timeout');
+  assert.strictEqual(client.timeout, 80);
+  client.destroy();
+  await close(server);
+});
+
+test('a socket destroyed from its \'timeout\' handler closes cleanly', { timeout: 10000 }, async (t) => {
+  const { server, client } = await pair(t);
+  client.setTimeout(50, () => client.destroy());
+  const [hadError] = await once(client, 'close');
+  assert.strictEqual(hadError, false);
+  await close(server);
+});
