@@ -9,7 +9,7 @@
         "src/socket.c",
         "src/server.c"
       ],
-      "cflags": ["-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
+      "cflags": ["-std=c11", "-Wall", "-Wextra", "-Wunused-parameter", "-fvisibility=hidden"],
       "cflags!": ["-fno-exceptions"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "conditions": [

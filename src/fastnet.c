@@ -35,6 +35,7 @@ static void fn__on_prepare_close(uv_handle_t* handle) {
 }
 
 static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg) {
+  FN_UNUSED(cleanup);  /* kept in fenv->cleanup, removed once the last handle closed */
   fn_env_t* fenv = arg;
   fenv->exiting = true;
   fn_handle_close_all(fenv);
@@ -42,6 +43,7 @@ static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg
 }
 
 static void fn__free_env(napi_env env, void* data, void* hint) {
+  FN_UNUSED(hint);
   fn_env_t* fenv = data;
   for (int i = 0; i < FN_CALLBACK_COUNT; i++) {
     if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);

@@ -19,6 +19,8 @@ static void fn_handle__unlink(fn_handle_t* h) {
 
 /* The JS object was collected (or the env is going away). Memory goes with whichever comes last. */
 static void fn_handle__finalize(napi_env env, void* data, void* hint) {
+  FN_UNUSED(env);
+  FN_UNUSED(hint);
   fn_handle_t* h = data;
   h->finalized = true;
   if (h->state == FN_CLOSED) free(h);

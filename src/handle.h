@@ -41,6 +41,9 @@ enum fn_callback {
   FN_CALLBACK_COUNT
 };
 
+/* Callback signatures fixed by libuv and N-API carry parameters we do not need. */
+#define FN_UNUSED(x) ((void)(x))
+
 #define FN_SCRATCH_SIZE 65536
 #define FN_COPY_READ_MAX 16384      /* reads up to this size are copied; bigger ones hand over the memory */
 #define FN_GATHER_SIZE 65536        /* small writes of one loop iteration, sent in one syscall */

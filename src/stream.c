@@ -17,6 +17,7 @@ enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2 };
 #define FN_STACK_STRING 16384
 
 static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf) {
+  FN_UNUSED(suggested);  /* always 64 KiB */
   fn_handle_t* h = handle->data;
   if (h->onread_data) {
     *buf = uv_buf_init(h->onread_data, (unsigned int)h->onread_len);
@@ -28,6 +29,8 @@ static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t*
 }
 
 static void fn_stream__free_read(napi_env env, void* data, void* hint) {
+  FN_UNUSED(env);
+  FN_UNUSED(hint);
   free(data);
 }
 
@@ -252,6 +255,7 @@ void fn_stream_flush(fn_handle_t* h) {
 }
 
 napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
+  FN_UNUSED(info);
   fn_env_t* fenv;
   NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
   while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
