@@ -5,6 +5,7 @@ const { binding, onclose } = require('./native');
 const { Socket, normalizeArgs, onread, onwrite, onshutdown, ontimeout } = require('./socket');
 const { Server, createServerHandle, onconnection } = require('./server');
 const connect = require('./connect');
+const { channels } = require('./diagnostics');
 
 binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, onclose });
 // Small writes are gathered natively until the loop polls; one that exits first still sends them.
@@ -18,6 +19,7 @@ function createConnection(...args) {
   const normalized = normalizeArgs(args);
   const options = normalized[0];
   const socket = new Socket(options);
+  if (channels.clientSocket.hasSubscribers) channels.clientSocket.publish({ socket });
   if (options.timeout) socket.setTimeout(options.timeout);
   return socket.connect(normalized);
 }

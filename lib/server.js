@@ -9,6 +9,7 @@ const {
 const { Socket, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
   require('./socket');
 const { getDefaultHighWaterMark } = require('stream');
+const { channels } = require('./diagnostics');
 
 function Server(options, connectionListener) {
   if (!(this instanceof Server)) return new Server(options, connectionListener);
@@ -103,6 +104,7 @@ function setupListenHandle(address, port, addressType, backlog, fd, flags) {
     if (rval === null) rval = createServerHandle(address, port, addressType, fd, flags);
     if (typeof rval === 'number') {
       const error = uvExceptionWithHostPort(rval, 'listen', address, port);
+      if (channels.serverListen.hasSubscribers) channels.serverListen.error.publish({ server: this, error });
       process.nextTick(emitErrorNT, this, error);
       return;
     }
@@ -113,12 +115,14 @@ function setupListenHandle(address, port, addressType, backlog, fd, flags) {
   const err = this._handle.listen(backlog || 511);
   if (err) {
     const ex = uvExceptionWithHostPort(err, 'listen', address, port);
+    if (channels.serverListen.hasSubscribers) channels.serverListen.error.publish({ server: this, error: ex });
     closeHandle(this._handle);
     this._handle = null;
     process.nextTick(emitErrorNT, this, ex);
     return;
   }
   this._connectionKey = addressType + ':' + address + ':' + port;
+  if (channels.serverListen.hasSubscribers) channels.serverListen.asyncEnd.publish({ server: this });
   if (this._unref) this.unref();
   process.nextTick(emitListeningNT, this);
 }
@@ -159,6 +163,7 @@ Server.prototype.listen = function(...args) {
   const cb = normalized[1];
   if (this._handle) throw ERR_SERVER_ALREADY_LISTEN();
   if (cb !== null) this.once('listening', cb);
+  if (channels.serverListen.hasSubscribers) channels.serverListen.asyncStart.publish({ server: this, options });
   const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
   options = options._handle || options.handle || options;
   const flags = options.ipv6Only ? 1 : 0;
@@ -345,6 +350,7 @@ function onconnection(status, clientHandle) {
   socket.server = self;
   socket._server = self;
   self.emit('connection', socket);
+  if (channels.serverSocket.hasSubscribers) channels.serverSocket.publish({ socket });
 }
 
 module.exports = { Server, createServerHandle, onconnection: onconnectionNative };
