@@ -4,7 +4,7 @@ const EventEmitter = require('events');
 const { binding, kOwner, closeHandle } = require('./native');
 const {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING,
-  errnoException, uvExceptionWithHostPort, validateNumber, validatePort, validateAbortSignal,
+  errnoException, exceptionWithHostPort, uvExceptionWithHostPort, validateNumber, validatePort, validateAbortSignal,
 } = require('./errors');
 const { Socket, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
   require('./socket');
@@ -131,8 +131,47 @@ Server.prototype._listen2 = setupListenHandle;
 function emitErrorNT(self, err) { self.emit('error', err); }
 function emitListeningNT(self) { if (self._handle) self.emit('listening'); }
 
+// In a cluster worker, a non-exclusive listen asks the primary, which owns the listening socket (core's
+// handles): connections then arrive as core handles, which onconnection adopts (see adoptCoreHandle).
 function listenInCluster(server, address, port, addressType, backlog, fd, exclusive, flags) {
-  server._listen2(address, port, addressType, backlog, fd, flags);
+  const cluster = require('cluster');
+  if (cluster.isPrimary || exclusive || typeof cluster._getServer !== 'function') {
+    server._listen2(address, port, addressType, backlog, fd, flags);
+    return;
+  }
+  const serverQuery = { address, port, addressType, fd, flags, backlog, exclusive };
+  const listeningId = server._listeningId;
+  cluster._getServer(server, serverQuery, (err, handle) => {
+    if (listeningId !== server._listeningId) {
+      handle.close();
+      return;
+    }
+    if (err === 0 && port > 0 && handle.getsockname) {
+      // a failed bind shows up as a socket bound elsewhere
+      const out = {};
+      err = handle.getsockname(out);
+      if (err === 0 && port !== out.port) err = binding.UV_EADDRINUSE;
+    }
+    if (err) {
+      server.emit('error', exceptionWithHostPort(err, 'bind', address, port));
+      return;
+    }
+    server._handle = handle;
+    server._listen2(address, port, addressType, backlog, fd, flags);
+  });
+}
+
+// A connection handed over as a core handle (cluster): take its descriptor into a native socket.
+function adoptCoreHandle(coreHandle) {
+  const type = binding.guessHandleType(coreHandle.fd);
+  const handle = new binding.Socket(type === 'PIPE' ? binding.PIPE : binding.TCP);
+  const err = handle.open(coreHandle.fd, true);
+  coreHandle.close();
+  if (err) {
+    closeHandle(handle);
+    return err;
+  }
+  return handle;
 }
 
 function addServerAbortSignalOption(self, options) {
@@ -225,9 +264,10 @@ Object.defineProperty(Server.prototype, 'listening', {
 });
 
 Server.prototype.address = function() {
-  if (this._handle && !this._handle.isPipe()) {
+  const handle = this._handle;
+  if (handle && handle.getsockname && !(handle.isPipe && handle.isPipe())) {
     const out = {};
-    const err = this._handle.getsockname(out);
+    const err = handle.getsockname(out);
     if (err) throw errnoException(err, 'address');
     return out;
   } else if (this._pipeName) {
@@ -307,6 +347,13 @@ function onconnection(status, clientHandle) {
   if (status) {
     self.emit('error', errnoException(status, 'accept'));
     return;
+  }
+  if (!(clientHandle instanceof binding.Socket)) {
+    clientHandle = adoptCoreHandle(clientHandle);
+    if (typeof clientHandle === 'number') {
+      self.emit('error', errnoException(clientHandle, 'accept'));
+      return;
+    }
   }
   if (self.maxConnections && self._connections >= self.maxConnections) {
     const data = { __proto__: null };

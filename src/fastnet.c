@@ -118,6 +118,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, fn__export_int(env, exports, "UV_EOF", UV_EOF));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_ENOTCONN", UV_ENOTCONN));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_EINVAL", UV_EINVAL));
+  NAPI_CALL(env, fn__export_int(env, exports, "UV_EADDRINUSE", UV_EADDRINUSE));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_ECANCELED", UV_ECANCELED));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_ETIMEDOUT", UV_ETIMEDOUT));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_READABLE", UV_READABLE));

@@ -1,6 +1,9 @@
 /* The native Socket: connect (TCP v4/v6 or path), open(fd), bind, options, names, reset, idle timeout. */
 #include "handle.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 static napi_value fn_socket__construct(napi_env env, napi_callback_info info) {
   return fn_handle_construct(env, info, FN_SOCKET);
@@ -65,16 +68,24 @@ static napi_value fn_socket_bind(napi_env env, napi_callback_info info) {
   return fn_int(env, err);
 }
 
-/* open(fd): adopt an existing socket descriptor. */
+/* open(fd[, duplicate]): adopt an existing socket descriptor, or a duplicate of it (the original stays
+ * with its owner, e.g. a core handle handed over by the cluster module). */
 static napi_value fn_socket_open(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   int32_t fd;
+  bool duplicate = false;
   NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
+  if (argc > 1) napi_get_value_bool(env, argv[1], &duplicate);
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (duplicate) {
+    fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return fn_int(env, uv_translate_sys_error(errno));
+  }
   int err = h->type == FN_TCP ? uv_tcp_open(&h->uv.tcp, fd) : uv_pipe_open(&h->uv.pipe, fd);
+  if (err && duplicate) close(fd);
   return fn_int(env, err);
 }
 
