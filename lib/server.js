@@ -156,6 +156,7 @@ function listenInCluster(server, address, port, addressType, backlog, fd, exclus
       server.emit('error', exceptionWithHostPort(err, 'bind', address, port));
       return;
     }
+    if (server._handle) closeHandle(server._handle);
     server._handle = handle;
     server._listen2(address, port, addressType, backlog, fd, flags);
   });
@@ -206,6 +207,7 @@ Server.prototype.listen = function(...args) {
   const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
   options = options._handle || options.handle || options;
   const flags = options.ipv6Only ? 1 : 0;
+  this._listeningId++;  // a pending lookup or cluster query of an earlier listen() no longer counts
 
   // (handle[, backlog][, cb]) with one of our own native server handles
   if (options instanceof binding.Server) {
@@ -282,6 +284,7 @@ Server.prototype.getConnections = function(cb) {
 };
 
 Server.prototype.close = function(cb) {
+  this._listeningId++;
   if (typeof cb === 'function') {
     if (!this._handle) this.once('close', function close() { cb(ERR_SERVER_NOT_RUNNING()); });
     else this.once('close', cb);
@@ -290,7 +293,6 @@ Server.prototype.close = function(cb) {
     closeHandle(this._handle);
     this._handle = null;
   }
-  this._listeningId++;
   this._emitCloseIfDrained();
   return this;
 };

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+'use strict';
+// The A/B benchmark: fastnet against core net, alternately (core, fastnet, core, fastnet...), each
+// measurement in a fresh process, medians over rounds, with the pure-C limit where there is one.
+// Results go to bench/results/latest.{json,md,svg}; the table is also printed.
+
+const os = require('os');
+const path = require('path');
+const { parseArgs } = require('util');
+const { spawnSync } = require('child_process');
+const { run, netnsAvailable, killAll } = require('./spawn.js');
+const { limitBinary, measureLimit } = require('./limit.js');
+const report = require('./report.js');
+const { ROOT } = require('./tools.js');
+
+const USAGE = `usage: npm run bench -- [--quick | --smoke] [--rounds N] [--out DIR] [--no-limit] [NAME...]
+  --quick     a short subset (about a minute)
+  --smoke     every scenario once, very briefly (for the smoke test)
+  --rounds N  core/fastnet pairs per case (default 3, --quick 2, --smoke 1)
+  --out DIR   where latest.{json,md,svg} go (default bench/results)
+  --no-limit  do not build or run the C limit (bench/limit.c)
+  NAME        run only these scenarios (node, pingpong, many, churn, http, memory)
+              or the cases whose name contains NAME (e.g. net-pipe, 102400)`;
+
+const SCENARIOS = ['node', 'pingpong', 'many', 'churn', 'http', 'memory'].map((n) => require(`./scenarios/${n}.js`));
+const CHILD = path.join(__dirname, 'child.js');
+const IMPLS = ['core', 'fastnet'];
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        quick: { type: 'boolean' },
+        smoke: { type: 'boolean' },
+        rounds: { type: 'string' },
+        out: { type: 'string' },
+        'no-limit': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    console.error(`${err.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+  const rounds = values.rounds ? Number(values.rounds) : { full: 3, quick: 2, smoke: 1 }[mode];
+  if (!(rounds >= 1)) {
+    console.error(`bad --rounds\n${USAGE}`);
+    process.exit(2);
+  }
+  return {
+    mode,
+    rounds,
+    out: path.resolve(values.out || path.join(__dirname, 'results')),
+    limit: !values['no-limit'],
+    names: positionals,
+  };
+}
+
+// Progress on stderr: one line, rewritten in place on a terminal.
+const started = Date.now();
+function progress(msg) {
+  const secs = Math.round((Date.now() - started) / 1000);
+  const line = `[${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s] ${msg}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
+  else process.stderr.write(`${line}\n`);
+}
+function progressDone() {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+}
+
+// A scenario's own measure(), or its child() run in a fresh `node bench/child.js` process.
+async function measure(scenario, impl, params, netns) {
+  if (scenario.measure) return scenario.measure(impl, params);
+  const timeoutMs = ((params.dur || 0) + (params.warm || 0) + 60) * 1000;
+  const r = await run(process.execPath, ['--expose-gc', CHILD, scenario.name, impl, JSON.stringify(params)],
+    { netns, timeoutMs });
+  const m = r.stdout.match(/^RESULT (.*)$/m);
+  if (r.code !== 0 || !m)
+    throw new Error(`${r.timedOut ? 'timed out' : `exited ${r.code ?? r.signal}`}\n${r.stdout}${r.stderr}`.trimEnd());
+  return JSON.parse(m[1]);
+}
+
+// Which cases of which scenarios the names pick (all when there are none), and what each scenario
+// needs from the machine (prepare(): a Node source tree, wrk...), or why it is skipped.
+function plan(opts) {
+  const picked = [];
+  const skipped = [];
+  const used = new Set();
+  for (const scenario of SCENARIOS) {
+    const whole = !opts.names.length || opts.names.includes(scenario.name);
+    if (whole) used.add(scenario.name);
+    const cases = scenario.cases(opts.mode).filter((c) => {
+      const hits = opts.names.filter((n) => c.id.includes(n));
+      for (const n of hits) used.add(n);
+      return whole || hits.length > 0;
+    });
+    if (!cases.length) continue;
+    let prep;
+    try {
+      prep = scenario.prepare?.() ?? {};
+    } catch (err) {
+      skipped.push({ scenario: scenario.name, reason: err.message });
+      continue;
+    }
+    for (const c of cases) picked.push({ scenario, c, params: { ...c.params, ...prep } });
+  }
+  const unknown = opts.names.filter((n) => !used.has(n));
+  return { picked, skipped, unknown };
+}
+
+async function main() {
+  const opts = options();
+  process.on('SIGINT', () => { killAll(); process.exit(130); });
+
+  const check = spawnSync(process.execPath, ['-p', `require(${JSON.stringify(ROOT)}) === require('net')`], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    console.error(`bench: fastnet (${ROOT}) does not load; build it first (npm install)\n${check.stderr}`);
+    process.exit(1);
+  }
+  const note = check.stdout.trim() === 'true' ? 'fastnet currently re-exports core net (placeholder), so ratios are ~1' : undefined;
+
+  const netns = netnsAvailable();
+  const { picked, skipped, unknown } = plan(opts);
+  if (unknown.length) {
+    console.error(`bench: nothing is called ${unknown.join(', ')}\n${USAGE}`);
+    process.exit(2);
+  }
+  for (const s of skipped) process.stderr.write(`bench: skipping ${s.scenario}: ${s.reason}\n`);
+
+  let limitBin = null;
+  if (opts.limit && picked.some((p) => p.c.limit)) {
+    try {
+      limitBin = limitBinary();
+    } catch (err) {
+      skipped.push({ scenario: 'C limit', reason: err.message });
+      process.stderr.write(`bench: no C limit: ${err.message}\n`);
+    }
+  }
+
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cpus: os.cpus().length,
+    mode: opts.mode,
+    rounds: opts.rounds,
+    netns,
+    note,
+    skipped,
+    rows: [],
+    errors: [],
+    seconds: 0,
+  };
+
+  const perCase = (c) => opts.rounds * (IMPLS.length + (limitBin && c.limit ? 1 : 0));
+  const total = picked.reduce((n, p) => n + perCase(p.c), 0);
+  let done = 0;
+  for (const { scenario, c, params } of picked) {
+    const samples = { core: [], fastnet: [], limit: [] };
+    let error;
+    for (let round = 1; round <= opts.rounds && !error; round++) {
+      const runs = [...IMPLS, ...(limitBin && c.limit ? ['limit'] : [])];
+      for (const who of runs) {
+        progress(`[${++done}/${total}] ${c.id} · ${who} · round ${round}/${opts.rounds}`);
+        try {
+          samples[who].push(who === 'limit' ? await measureLimit(limitBin, c.limit) : await measure(scenario, who, params, netns));
+        } catch (err) {
+          error = `${who}: ${err.message}`;
+          result.errors.push({ case: c.id, error });
+          progressDone();
+          process.stderr.write(`bench: ${c.id} failed: ${error}\n`);
+          break;
+        }
+      }
+    }
+    result.rows.push(...report.rows(scenario, c, samples, error));
+  }
+  progressDone();
+  result.seconds = Math.round((Date.now() - started) / 100) / 10;
+
+  const md = report.write(opts.out, result);
+  process.stdout.write(md);
+  process.stderr.write(`bench: ${result.seconds}s; wrote ${path.relative(process.cwd(), opts.out) || '.'}/latest.{json,md,svg}\n`);
+  process.exitCode = result.errors.length ? 1 : 0;
+}
+
+main().catch((err) => {
+  killAll();
+  console.error(err);
+  process.exit(1);
+});

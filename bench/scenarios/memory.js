@@ -1,0 +1,62 @@
+'use strict';
+// Scenario 6: memory per idle connection. The server (the implementation being measured) notes its
+// RSS and JS heap after GC, a separate client process (core net) opens 10,000 connections and holds
+// them, the server measures again after GC: (after - before) / connections.
+
+const path = require('path');
+const { spawn } = require('child_process');
+const { listen, sleep } = require('../net-util.js');
+
+module.exports = {
+  name: 'memory',
+  title: 'Memory per idle connection, server side',
+
+  cases(mode) {
+    const conns = mode === 'smoke' ? 1000 : 10000;
+    return [{
+      id: `memory ${conns} idle conns`,
+      params: { conns },
+      metrics: [
+        { key: 'rss', label: 'RSS bytes/conn', better: 'lower' },
+        { key: 'heap', label: 'JS heap bytes/conn', better: 'lower' },
+      ],
+    }];
+  },
+
+  async child(net, { conns }) {
+    let accepted = 0;
+    let allAccepted;
+    const accepting = new Promise((resolve) => { allAccepted = resolve; });
+    const sockets = [];
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      if (++accepted === conns) allAccepted();
+    });
+    const port = await listen(server, 1024);
+    const before = await settle();
+
+    const client = spawn(process.execPath, [path.join(__dirname, 'memory-client.js'), port, conns],
+      { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await new Promise((resolve, reject) => {
+        client.on('exit', (code) => reject(new Error(`memory client exited early (${code})`)));
+        client.stdout.on('data', (d) => { if (String(d).includes('READY')) resolve(); });
+      });
+      await accepting;
+      const after = await settle();
+      return { rss: (after.rss - before.rss) / conns, heap: (after.heapUsed - before.heapUsed) / conns };
+    } finally {
+      client.removeAllListeners('exit');
+      client.kill('SIGKILL');
+    }
+  },
+};
+
+async function settle() {
+  for (let i = 0; i < 3; i++) {
+    global.gc();
+    await sleep(100);
+  }
+  return process.memoryUsage();
+}
