@@ -1,6 +1,6 @@
 'use strict';
 // Scenario 1: Node's own benchmarks (benchmark/net/*.js from the Node source tree), run through Node's
-// benchmark/common.js, with `net` swapped for fastnet by the bench/swap-net.js preload. They listen on
+// benchmark/common.js, with `net` swapped for fastnet by the Node-suite runner's preload. They listen on
 // all interfaces, so each run gets a network namespace of its own that has only loopback.
 
 const path = require('path');
@@ -8,7 +8,7 @@ const tools = require('../tools.js');
 const { run, netnsAvailable } = require('../spawn.js');
 
 const SIZES = [64, 102400, 16777216];
-const SWAP = path.join(__dirname, '..', 'swap-net.js');
+const SWAP = path.join(__dirname, '..', '..', 'test', 'node-suite', 'preload.js');  // the test runner's swap
 // The cases --quick runs: "FILE SIZE TYPE".
 const QUICK = ['net-c2s 64 buf', 'net-c2s 102400 buf', 'net-s2c 64 utf', 'net-pipe 64 buf', 'net-c2s-cork 64 buf'];
 
@@ -51,7 +51,7 @@ module.exports = {
     return cases;
   },
 
-  // Runs the benchmark file directly, as `node [-r swap-net.js] benchmark/net/FILE.js key=value...`.
+  // Runs the benchmark file directly, as `node [-r preload.js] benchmark/net/FILE.js key=value...`.
   async measure(impl, { src, file, args, dur }) {
     const script = path.join(src, 'benchmark', 'net', `${file}.js`);
     const nodeArgs = [...(impl === 'fastnet' ? ['-r', SWAP] : []), script, ...args];
