@@ -80,14 +80,21 @@ static void fn_handle__on_close(uv_handle_t* handle) {
   if (--h->pending_closes == 0) fn_handle__closed(h);
 }
 
+static void fn_handle__on_timer_close(uv_handle_t* timer) {
+  fn_handle_t* h = timer->data;
+  free(timer);
+  h->timer = NULL;
+  if (--h->pending_closes == 0) fn_handle__closed(h);
+}
+
 void fn_handle_close(fn_handle_t* h) {
   if (h->state != FN_OPEN) return;
   if (h->kind == FN_SOCKET) fn_stream_flush(h);  /* gathered writes go out before the FIN, as they would have */
   h->state = FN_CLOSING;
   h->pending_closes = 1;
-  if (h->timer_init) {
+  if (h->timer) {
     h->pending_closes++;
-    uv_close((uv_handle_t*)&h->timer, fn_handle__on_close);
+    uv_close((uv_handle_t*)h->timer, fn_handle__on_timer_close);
   }
   uv_close(&h->uv.handle, fn_handle__on_close);
 }

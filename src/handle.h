@@ -88,10 +88,7 @@ struct fn_handle_s {
   bool finalized;                   /* JS object collected: free after close */
 
   /* socket only */
-  uv_connect_t connect_req;
-  uv_shutdown_t shutdown_req;
-  uv_timer_t timer;
-  bool timer_init;
+  uv_timer_t* timer;                /* idle timeout; made by the first setTimeout (most sockets never need one) */
   bool reading;
   uint64_t timeout_ms;
   uint64_t last_activity;

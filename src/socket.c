@@ -11,6 +11,7 @@ static napi_value fn_socket__construct(napi_env env, napi_callback_info info) {
 
 static void fn_socket__on_connect(uv_connect_t* req, int status) {
   fn_handle_t* h = req->data;
+  free(req);
   if (status == 0) fn_stream_touch(h);
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
@@ -37,18 +38,26 @@ static napi_value fn_socket_connect(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
-  h->connect_req.data = h;
+  uv_connect_t* req = malloc(sizeof(*req));
+  if (req == NULL) return fn_int(env, UV_ENOMEM);
+  req->data = h;
+  int err;
   if (h->type == FN_PIPE) {
     char path[4096];
     size_t len;
-    NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
-    return fn_int(env, uv_pipe_connect2(&h->connect_req, &h->uv.pipe, path, len, 0, fn_socket__on_connect));
+    if (napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len) != napi_ok) {
+      free(req);
+      return NULL;
+    }
+    err = uv_pipe_connect2(req, &h->uv.pipe, path, len, 0, fn_socket__on_connect);
+  } else {
+    bool v6 = false;
+    if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
+    struct sockaddr_storage addr;
+    err = fn_socket__addr(env, argv[0], argv[1], v6, &addr);
+    if (err == 0) err = uv_tcp_connect(req, &h->uv.tcp, (struct sockaddr*)&addr, fn_socket__on_connect);
   }
-  bool v6 = false;
-  if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
-  struct sockaddr_storage addr;
-  int err = fn_socket__addr(env, argv[0], argv[1], v6, &addr);
-  if (err == 0) err = uv_tcp_connect(&h->connect_req, &h->uv.tcp, (struct sockaddr*)&addr, fn_socket__on_connect);
+  if (err) free(req);  /* no callback will come */
   return fn_int(env, err);
 }
 
@@ -153,7 +162,7 @@ static void fn_socket__on_timer(uv_timer_t* timer) {
     idle = 0;
   }
   if (idle < h->timeout_ms) {
-    uv_timer_start(&h->timer, fn_socket__on_timer, h->timeout_ms - idle, 0);
+    uv_timer_start(h->timer, fn_socket__on_timer, h->timeout_ms - idle, 0);
     return;
   }
   napi_env env = h->fenv->env;
@@ -167,7 +176,7 @@ void fn_stream_touch(fn_handle_t* h) {
   if (h->timeout_ms == 0 || h->state != FN_OPEN) return;
   h->last_activity = uv_now(h->fenv->loop);
   /* fired already: activity re-arms it, like core's timeout.refresh() */
-  if (!uv_is_active((uv_handle_t*)&h->timer)) uv_timer_start(&h->timer, fn_socket__on_timer, h->timeout_ms, 0);
+  if (!uv_is_active((uv_handle_t*)h->timer)) uv_timer_start(h->timer, fn_socket__on_timer, h->timeout_ms, 0);
 }
 
 /* setTimeout(ms): 0 disables. The timer never keeps the loop alive. */
@@ -179,19 +188,24 @@ static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
   double ms = 0;
   NAPI_CALL(env, napi_get_value_double(env, argv[0], &ms));
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
-  if (!h->timer_init) {
-    int err = uv_timer_init(h->fenv->loop, &h->timer);
-    if (err) return fn_int(env, err);
-    h->timer.data = h;
-    h->timer_init = true;
-    uv_unref((uv_handle_t*)&h->timer);
+  if (h->timer == NULL) {
+    uv_timer_t* timer = malloc(sizeof(*timer));
+    if (timer == NULL) return fn_int(env, UV_ENOMEM);
+    int err = uv_timer_init(h->fenv->loop, timer);
+    if (err) {
+      free(timer);
+      return fn_int(env, err);
+    }
+    timer->data = h;
+    uv_unref((uv_handle_t*)timer);
+    h->timer = timer;
   }
   h->timeout_ms = ms > 0 ? (uint64_t)ms : 0;
   if (h->timeout_ms == 0) {
-    uv_timer_stop(&h->timer);
+    uv_timer_stop(h->timer);
   } else {
     h->last_activity = uv_now(h->fenv->loop);
-    uv_timer_start(&h->timer, fn_socket__on_timer, h->timeout_ms, 0);
+    uv_timer_start(h->timer, fn_socket__on_timer, h->timeout_ms, 0);
   }
   return fn_int(env, 0);
 }

@@ -401,6 +401,7 @@ napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info) {
 
 static void fn_stream__on_shutdown(uv_shutdown_t* req, int status) {
   fn_handle_t* h = req->data;
+  free(req);
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
   if (!fn_js_enter(h, &scope)) return;
@@ -415,6 +416,10 @@ napi_value fn_stream_shutdown(napi_env env, napi_callback_info info) {
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
   fn_stream_flush(h);
-  h->shutdown_req.data = h;
-  return fn_int(env, uv_shutdown(&h->shutdown_req, &h->uv.stream, fn_stream__on_shutdown));
+  uv_shutdown_t* req = malloc(sizeof(*req));
+  if (req == NULL) return fn_int(env, UV_ENOMEM);
+  req->data = h;
+  int err = uv_shutdown(req, &h->uv.stream, fn_stream__on_shutdown);
+  if (err) free(req);
+  return fn_int(env, err);
 }
