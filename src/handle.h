@@ -47,6 +47,7 @@ enum fn_callback {
 #define FN_SCRATCH_SIZE 65536
 #define FN_COPY_READ_MAX 16384      /* reads up to this size are copied; bigger ones hand over the memory */
 #define FN_GATHER_SIZE 65536        /* small writes of one loop iteration, sent in one syscall */
+#define FN_GATHER_MIN 4096          /* the gather buffer starts this big and doubles as needed */
 #define FN_GATHER_MAX_WRITE 16384   /* bigger writes go straight to the kernel */
 
 typedef struct fn_handle_s fn_handle_t;
@@ -60,6 +61,7 @@ typedef struct fn_env_s {
   fn_handle_t* flush_list;          /* sockets with gathered writes to send before the loop polls */
   uv_prepare_t flush_prepare;
   char* spare_gather;               /* one gather buffer kept for reuse */
+  size_t spare_gather_cap;
   bool prepare_open;
   napi_async_cleanup_hook_handle cleanup;
   bool exiting;                     /* teardown began: no more calls into JS */
@@ -97,6 +99,7 @@ struct fn_handle_s {
   double bytes_written;
   char* gather;                     /* small writes gathered this loop iteration */
   size_t gather_len;
+  size_t gather_cap;
   int write_error;                  /* a gathered write failed after JS was told it was done */
   bool flush_scheduled;
   fn_handle_t* flush_prev;

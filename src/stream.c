@@ -231,14 +231,20 @@ void fn_stream_flush(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
   char* data = h->gather;
   size_t len = h->gather_len;
+  size_t cap = h->gather_cap;
   h->gather = NULL;
-  h->gather_len = 0;
+  h->gather_len = h->gather_cap = 0;
   uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
   int n = uv_try_write(&h->uv.stream, &buf, 1);
   if (n >= 0 && (size_t)n == len) {
-    /* keep one buffer per env for the next iteration */
-    if (fenv->spare_gather == NULL) fenv->spare_gather = data;
-    else free(data);
+    /* keep one buffer per env (the biggest) for the next iteration */
+    if (cap > fenv->spare_gather_cap) {
+      free(fenv->spare_gather);
+      fenv->spare_gather = data;
+      fenv->spare_gather_cap = cap;
+    } else {
+      free(data);
+    }
     return;
   }
   int err;
@@ -262,6 +268,27 @@ napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Makes room for `more` gathered bytes: the env's spare buffer, or FN_GATHER_MIN doubling as needed. */
+static bool fn_stream__gather_room(fn_handle_t* h, size_t more) {
+  size_t need = h->gather_len + more;
+  if (need <= h->gather_cap) return true;
+  fn_env_t* fenv = h->fenv;
+  if (h->gather == NULL && fenv->spare_gather != NULL && fenv->spare_gather_cap >= need) {
+    h->gather = fenv->spare_gather;
+    h->gather_cap = fenv->spare_gather_cap;
+    fenv->spare_gather = NULL;
+    fenv->spare_gather_cap = 0;
+    return true;
+  }
+  size_t cap = h->gather_cap ? h->gather_cap : FN_GATHER_MIN;
+  while (cap < need) cap *= 2;
+  char* grown = realloc(h->gather, cap);
+  if (grown == NULL) return false;
+  h->gather = grown;
+  h->gather_cap = cap;
+  return true;
+}
+
 /* A JS write: 0 (done: sent, or gathered for this iteration's flush), 1 (queued: onwrite follows) or an
  * error. Borrowed bytes (no keep, no owned) are copied if they must wait. */
 static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned) {
@@ -281,11 +308,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   fn_stream_touch(h);
   if (total <= FN_GATHER_MAX_WRITE && h->uv.stream.write_queue_size == 0) {
     if (h->gather_len + total > FN_GATHER_SIZE) fn_stream_flush(h);
-    if (h->gather == NULL && h->uv.stream.write_queue_size == 0) {
-      h->gather = h->fenv->spare_gather ? h->fenv->spare_gather : malloc(FN_GATHER_SIZE);
-      h->fenv->spare_gather = NULL;
-    }
-    if (h->gather != NULL && h->uv.stream.write_queue_size == 0) {
+    if (h->uv.stream.write_queue_size == 0 && fn_stream__gather_room(h, total)) {
       for (unsigned int i = 0; i < nbufs; i++) {
         memcpy(h->gather + h->gather_len, bufs[i].base, bufs[i].len);
         h->gather_len += bufs[i].len;
@@ -316,30 +339,26 @@ napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
   return fn_int(env, fn_stream__write(h, &buf, 1, argv[0], NULL));
 }
 
-/* Encodes a string into `stack` when it fits, else into malloc'd memory (*heap). */
+/* Encodes a string into `stack` when it fits, else into malloc'd memory (*heap), in one pass: the buffer is
+ * sized from the string's length (UTF-8 takes at most 3 bytes per UTF-16 unit). */
 static napi_status fn_stream__encode(napi_env env, napi_value str, int encoding, char* stack, size_t stack_len,
                                      char** out, size_t* out_len, char** heap) {
-  napi_status s;
-  size_t len;
+  size_t units;
   *heap = NULL;
-  if (encoding == FN_UCS2) {
-    s = napi_get_value_string_utf16(env, str, NULL, 0, &len);
-    if (s != napi_ok) return s;
-    size_t bytes = len * 2;
-    char* dst = bytes + 2 <= stack_len ? stack : (*heap = malloc(bytes + 2));
-    if (dst == NULL) return napi_generic_failure;
-    s = napi_get_value_string_utf16(env, str, (char16_t*)dst, len + 1, &len);
-    *out = dst;
-    *out_len = len * 2;
-    return s;
-  }
-  if (encoding == FN_LATIN1) s = napi_get_value_string_latin1(env, str, NULL, 0, &len);
-  else s = napi_get_value_string_utf8(env, str, NULL, 0, &len);
+  napi_status s = napi_get_value_string_utf16(env, str, NULL, 0, &units);
   if (s != napi_ok) return s;
-  char* dst = len + 1 <= stack_len ? stack : (*heap = malloc(len + 1));
+  size_t size = (encoding == FN_UCS2 ? units * 2 : encoding == FN_LATIN1 ? units : units * 3) + 2;
+  char* dst = size <= stack_len ? stack : (*heap = malloc(size));
   if (dst == NULL) return napi_generic_failure;
-  if (encoding == FN_LATIN1) s = napi_get_value_string_latin1(env, str, dst, len + 1, &len);
-  else s = napi_get_value_string_utf8(env, str, dst, len + 1, &len);
+  size_t len;
+  if (encoding == FN_UCS2) {
+    s = napi_get_value_string_utf16(env, str, (char16_t*)dst, units + 1, &len);
+    len *= 2;
+  } else if (encoding == FN_LATIN1) {
+    s = napi_get_value_string_latin1(env, str, dst, size, &len);
+  } else {
+    s = napi_get_value_string_utf8(env, str, dst, size, &len);
+  }
   *out = dst;
   *out_len = len;
   return s;
