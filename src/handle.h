@@ -62,6 +62,7 @@ typedef struct fn_env_s {
   uv_prepare_t flush_prepare;
   char* spare_gather;               /* one gather buffer kept for reuse */
   size_t spare_gather_cap;
+  bool exit_flushed;                /* the process is exiting: from now on writes go out at once */
   bool prepare_open;
   napi_async_cleanup_hook_handle cleanup;
   bool exiting;                     /* teardown began: no more calls into JS */

@@ -260,11 +260,13 @@ void fn_stream_flush(fn_handle_t* h) {
   if (err < 0 && h->write_error == 0) h->write_error = err;
 }
 
+/* flushAll(): at process exit no loop iteration comes, so gathered writes go now and later ones at once. */
 napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
   FN_UNUSED(info);
   fn_env_t* fenv;
   NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
   while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
+  fenv->exit_flushed = true;
   return NULL;
 }
 
@@ -306,7 +308,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
   h->bytes_written += (double)total;
   fn_stream_touch(h);
-  if (total <= FN_GATHER_MAX_WRITE && h->uv.stream.write_queue_size == 0) {
+  if (total <= FN_GATHER_MAX_WRITE && h->uv.stream.write_queue_size == 0 && !h->fenv->exit_flushed) {
     if (h->gather_len + total > FN_GATHER_SIZE) fn_stream_flush(h);
     if (h->uv.stream.write_queue_size == 0 && fn_stream__gather_room(h, total)) {
       for (unsigned int i = 0; i < nbufs; i++) {

@@ -1,0 +1,42 @@
+'use strict';
+// fastnet gathers small writes and sends them once per loop iteration. A process that exits before the
+// next iteration (process.exit right after a write, or a write inside an 'exit' listener) must still send
+// everything, as core does with its synchronous try-write.
+const test = require('node:test');
+const assert = require('node:assert');
+const net = require('node:net');   // the receiver is core: only the sender is under test
+const { FASTNET, runChild, listen, close } = require('./helpers');
+
+async function bytesReceivedFrom(source) {
+  const received = [];
+  const server = net.createServer((s) => s.on('data', (d) => received.push(d)));
+  await listen(server, 0, '127.0.0.1');
+  const ended = new Promise((resolve) => server.once('connection', (s) => s.on('close', resolve)));
+  const child = await runChild(source.replace('PORT', server.address().port));
+  await ended;
+  await close(server);
+  return { child, data: Buffer.concat(received).toString() };
+}
+
+test('writes just before process.exit() and inside an exit listener reach the peer', async () => {
+  const { child, data } = await bytesReceivedFrom(`
+    const net = require(${JSON.stringify(FASTNET)});
+    const c = net.connect(PORT, '127.0.0.1', () => {
+      c.write('a'.repeat(100));
+      process.on('exit', () => c.write('b'.repeat(50)));
+      setImmediate(() => { c.write('c'.repeat(10)); process.exit(0); });
+    });`);
+  assert.strictEqual(child.code, 0, child.stderr);
+  assert.strictEqual(data, 'a'.repeat(100) + 'c'.repeat(10) + 'b'.repeat(50));
+});
+
+test("writes made while the loop empties (an unref'd socket) reach the peer", async () => {
+  const { child, data } = await bytesReceivedFrom(`
+    const net = require(${JSON.stringify(FASTNET)});
+    const c = net.connect(PORT, '127.0.0.1', () => {
+      c.unref();
+      setImmediate(() => c.write('last words'));
+    });`);
+  assert.strictEqual(child.code, 0, child.stderr);
+  assert.strictEqual(data, 'last words');
+});
