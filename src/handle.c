@@ -2,6 +2,9 @@
 #include "handle.h"
 #include <string.h>
 
+/* Marks the JS objects of our native handles (napi_type_tag_object). */
+static const napi_type_tag fn_handle_type_tag = {0x6661737467e74e45ULL, 0x9a3c1f0b2d8e7a61ULL};
+
 static void fn_handle__link(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
   h->prev = NULL;
@@ -118,7 +121,13 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   size_t argc = 1;
   napi_value argv[1], self;
   fn_env_t* fenv;
+  napi_value new_target;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
+  NAPI_CALL(env, napi_get_new_target(env, info, &new_target));
+  if (new_target == NULL) {
+    napi_throw_type_error(env, "ERR_CONSTRUCT_CALL_REQUIRED", "fastnet: native handles are created with `new`");
+    return NULL;
+  }
   NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
   int32_t type = 0;
   if (argc > 0) NAPI_CALL(env, napi_get_value_int32(env, argv[0], &type));
@@ -145,6 +154,7 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
                                     : (kind == FN_SERVER ? "PIPESERVERWRAP" : "PIPEWRAP");
   napi_value resource_name;
   if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
+      napi_type_tag_object(env, self, &fn_handle_type_tag) != napi_ok ||
       napi_wrap(env, self, h, fn_handle__finalize, NULL, NULL) != napi_ok) {
     uv_close(&h->uv.handle, fn_handle__free_unwrapped);
     return NULL;  /* the failing call left an exception pending */
@@ -169,7 +179,10 @@ fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc,
   void* data = NULL;
   size_t none = 0;
   if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, NULL) != napi_ok) return NULL;
-  if (napi_unwrap(env, self, &data) != napi_ok || data == NULL) {
+  bool ours = false;
+  /* the tag rules out objects wrapped by another addon, whose pointer is not a fn_handle_t */
+  if (napi_check_object_type_tag(env, self, &fn_handle_type_tag, &ours) != napi_ok || !ours ||
+      napi_unwrap(env, self, &data) != napi_ok || data == NULL) {
     napi_throw_type_error(env, "ERR_INVALID_THIS", "fastnet: method called on an object that is not a native handle");
     return NULL;
   }

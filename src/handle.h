@@ -93,6 +93,7 @@ struct fn_handle_s {
   /* socket only */
   uv_timer_t* timer;                /* idle timeout; made by the first setTimeout (most sockets never need one) */
   bool reading;
+  bool connecting;                  /* a connect request is pending (libuv must not get a second one) */
   uint64_t timeout_ms;
   uint64_t last_activity;
   size_t last_write_queue_size;     /* a queued write still draining counts as activity */

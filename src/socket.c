@@ -12,6 +12,7 @@ static napi_value fn_socket__construct(napi_env env, napi_callback_info info) {
 static void fn_socket__on_connect(uv_connect_t* req, int status) {
   fn_handle_t* h = req->data;
   free(req);
+  h->connecting = false;
   if (status == 0) fn_stream_touch(h);
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
@@ -38,6 +39,7 @@ static napi_value fn_socket_connect(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (h->connecting) return fn_int(env, UV_EALREADY);
   uv_connect_t* req = malloc(sizeof(*req));
   if (req == NULL) return fn_int(env, UV_ENOMEM);
   req->data = h;
@@ -58,6 +60,7 @@ static napi_value fn_socket_connect(napi_env env, napi_callback_info info) {
     if (err == 0) err = uv_tcp_connect(req, &h->uv.tcp, (struct sockaddr*)&addr, fn_socket__on_connect);
   }
   if (err) free(req);  /* no callback will come */
+  else h->connecting = true;
   return fn_int(env, err);
 }
 

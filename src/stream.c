@@ -308,7 +308,8 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
   h->bytes_written += (double)total;
   fn_stream_touch(h);
-  if (total <= FN_GATHER_MAX_WRITE && h->uv.stream.write_queue_size == 0 && !h->fenv->exit_flushed) {
+  if (total <= FN_GATHER_MAX_WRITE && h->uv.stream.write_queue_size == 0 && !h->fenv->exit_flushed &&
+      uv_is_writable(&h->uv.stream)) {
     if (h->gather_len + total > FN_GATHER_SIZE) fn_stream_flush(h);
     if (h->uv.stream.write_queue_size == 0 && fn_stream__gather_room(h, total)) {
       for (unsigned int i = 0; i < nbufs; i++) {
@@ -394,6 +395,7 @@ napi_value fn_stream_writev(napi_env env, napi_callback_info info) {
   if (h == NULL) return NULL;
   uint32_t count;
   NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
+  if (count == 0) return fn_int(env, h->state == FN_OPEN ? 0 : UV_EBADF);  /* libuv asserts nbufs > 0 */
   uv_buf_t stack_bufs[64];
   uv_buf_t* bufs = count <= 64 ? stack_bufs : malloc(sizeof(uv_buf_t) * count);
   if (bufs == NULL) return fn_int(env, UV_ENOMEM);

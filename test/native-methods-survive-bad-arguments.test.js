@@ -1,0 +1,54 @@
+'use strict';
+// The native handles are reachable from JS (socket._handle, server._handle). Whatever a caller passes, on
+// whatever object, in whatever state, a method must return or throw: never abort or crash the process.
+const test = require('node:test');
+const assert = require('node:assert');
+const { FASTNET, runChild } = require('./helpers');
+
+test('every native method, any arguments, any receiver, open or closed: no crash', async () => {
+  const { code, signal, stdout, stderr } = await runChild(`
+    const { binding } = require(${JSON.stringify(FASTNET + '/lib/native')});
+    require(${JSON.stringify(FASTNET)});
+    const path = require('path'), os = require('os');
+    const vals = [undefined, null, 0, -1, 1, 2 ** 31, 1.5, NaN, '', 'x', '127.0.0.1', '::1',
+      path.join(os.tmpdir(), 'fastnet-fuzz-' + process.pid), {}, [], [Buffer.alloc(1)], [1, 2], Buffer.alloc(3),
+      new Uint8Array(2), () => {}, Symbol('s'), 10n, true];
+    const foreign = new (require('zlib').Deflate)();  // an object another native module wraps
+    let calls = 0, threw = 0;
+    function hammer(obj) {
+      const proto = Object.getPrototypeOf(obj);
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        if (name === 'constructor' || name === 'close' || name === 'reset') continue;
+        for (const a of vals) for (const b of [undefined, 0, '1', true, vals[15]]) {
+          try { calls++; obj[name](a, b, a); } catch { threw++; }
+        }
+        for (const other of [{}, null, 1, foreign, binding]) {
+          try { calls++; proto[name].call(other, 1); } catch { threw++; }
+        }
+      }
+    }
+    for (const type of [binding.TCP, binding.PIPE]) {
+      const socket = new binding.Socket(type);
+      const server = new binding.Server(type);
+      server.onconnection = () => {};
+      hammer(socket);
+      hammer(server);
+      socket.close(); server.close();
+      hammer(socket); hammer(server);
+      socket.close(); socket.reset(); server.close();
+    }
+    for (const a of vals) {
+      for (const make of [() => new binding.Socket(a), () => new binding.Server(a), () => binding.Socket(a),
+                          () => binding.guessHandleType(a), () => binding.setCallbacks(a)]) {
+        try { calls++; make(); } catch { threw++; }
+      }
+    }
+    setTimeout(() => console.log('alive', calls, threw), 100);
+  `, { timeout: 60000 });
+  assert.strictEqual(signal, null, stderr);
+  assert.strictEqual(code, 0, stderr);
+  const [word, calls, threw] = stdout.trim().split(' ');
+  assert.strictEqual(word, 'alive');
+  assert.ok(Number(calls) > 10000, stdout);
+  assert.ok(Number(threw) > 0 && Number(threw) < Number(calls), stdout);
+});
