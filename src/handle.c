@@ -1,6 +1,9 @@
 /* Lifetime shared by Socket and Server: construct, strong reference while open, close, finalize, teardown. */
 #include "handle.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Marks the JS objects of our native handles (napi_type_tag_object). */
 static const napi_type_tag fn_handle_type_tag = {0x6661737467e74e45ULL, 0x9a3c1f0b2d8e7a61ULL};
@@ -46,6 +49,15 @@ void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value*
     if (napi_get_and_clear_last_exception(env, &exception) == napi_ok) napi_fatal_exception(env, exception);
   }
   /* any other failure means the env can no longer run JS (it is shutting down): nothing to tell */
+}
+
+/* A request completed: tell JS its status, in a scope of its own. */
+void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status) {
+  napi_handle_scope scope;
+  if (!fn_js_enter(h, &scope)) return;
+  napi_value argv[1] = {fn_int(h->fenv->env, status)};
+  fn_call_js(h, which, 1, argv);
+  napi_close_handle_scope(h->fenv->env, scope);
 }
 
 /* After both uv handles (stream and timer) closed: tell JS, drop the strong reference, unlink. */
@@ -312,4 +324,58 @@ napi_value fn_handle_is_pipe(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;
   return fn_bool(env, h->type == FN_PIPE);
+}
+
+/* Reads (ip string, port) into a sockaddr; returns 0 or a uv error. */
+int fn_sockaddr_from_js(napi_env env, napi_value ip, napi_value port, bool v6, struct sockaddr_storage* out) {
+  char host[INET6_ADDRSTRLEN + 16];
+  size_t len;
+  int32_t p = 0;
+  if (napi_get_value_string_utf8(env, ip, host, sizeof(host), &len) != napi_ok) return UV_EINVAL;
+  if (napi_get_value_int32(env, port, &p) != napi_ok) return UV_EINVAL;
+  return v6 ? uv_ip6_addr(host, p, (struct sockaddr_in6*)out) : uv_ip4_addr(host, p, (struct sockaddr_in*)out);
+}
+
+/* bind(ip, port, isIPv6, ipv6Only) for TCP (a server's address, or a client's localAddress/localPort);
+ * bind(path) for a Unix socket. Returns 0 or a uv error (EADDRINUSE shows up at listen, not here). */
+napi_value fn_handle_bind(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (h->type == FN_PIPE) {
+    char path[4096];
+    size_t len;
+    NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
+    return fn_int(env, uv_pipe_bind2(&h->uv.pipe, path, len, 0));
+  }
+  bool v6 = false, v6only = false;
+  if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
+  if (argc > 3) napi_get_value_bool(env, argv[3], &v6only);
+  struct sockaddr_storage addr;
+  int err = fn_sockaddr_from_js(env, argv[0], argv[1], v6, &addr);
+  if (err == 0) err = uv_tcp_bind(&h->uv.tcp, (struct sockaddr*)&addr, v6only ? UV_TCP_IPV6ONLY : 0);
+  return fn_int(env, err);
+}
+
+/* open(fd[, duplicate]): adopt an existing socket descriptor, or a duplicate of it (the original stays
+ * with its owner, e.g. a core handle handed over by the cluster module). */
+napi_value fn_handle_open(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL) return NULL;
+  int32_t fd;
+  bool duplicate = false;
+  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
+  if (argc > 1) napi_get_value_bool(env, argv[1], &duplicate);
+  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (duplicate) {
+    fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return fn_int(env, uv_translate_sys_error(errno));
+  }
+  int err = h->type == FN_TCP ? uv_tcp_open(&h->uv.tcp, fd) : uv_pipe_open(&h->uv.pipe, fd);
+  if (err && duplicate) close(fd);
+  return fn_int(env, err);
 }

@@ -124,11 +124,15 @@ napi_value fn_handle_has_ref(napi_env env, napi_callback_info info);
 napi_value fn_handle_fd(napi_env env, napi_callback_info info);
 napi_value fn_handle_is_pipe(napi_env env, napi_callback_info info);
 napi_value fn_handle_getsockname(napi_env env, napi_callback_info info);
+napi_value fn_handle_bind(napi_env env, napi_callback_info info);
+napi_value fn_handle_open(napi_env env, napi_callback_info info);
+int fn_sockaddr_from_js(napi_env env, napi_value ip, napi_value port, bool v6, struct sockaddr_storage* out);
 napi_value fn_handle_getpeername(napi_env env, napi_callback_info info);
 
 /* calling into JS from a libuv callback: open a scope, build arguments, call, close the scope */
 bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope);
 void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv);
+void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status);
 
 /* small value helpers */
 napi_value fn_int(napi_env env, int64_t v);

@@ -42,33 +42,6 @@ static void fn_server__on_connection(uv_stream_t* stream, int status) {
   napi_close_handle_scope(env, scope);
 }
 
-/* bind(ip, port, isIPv6, ipv6Only) for TCP; bind(path) for a Unix socket. Returns 0 or a uv error. */
-static napi_value fn_server_bind(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
-  if (h == NULL) return NULL;
-  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
-  if (h->type == FN_PIPE) {
-    char path[4096];
-    size_t len;
-    NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
-    return fn_int(env, uv_pipe_bind2(&h->uv.pipe, path, len, 0));
-  }
-  char host[INET6_ADDRSTRLEN + 16];
-  size_t len;
-  int32_t port = 0;
-  bool v6 = false, v6only = false;
-  NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], host, sizeof(host), &len));
-  NAPI_CALL(env, napi_get_value_int32(env, argv[1], &port));
-  if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
-  if (argc > 3) napi_get_value_bool(env, argv[3], &v6only);
-  struct sockaddr_storage addr;
-  int err = v6 ? uv_ip6_addr(host, port, (struct sockaddr_in6*)&addr) : uv_ip4_addr(host, port, (struct sockaddr_in*)&addr);
-  if (err == 0) err = uv_tcp_bind(&h->uv.tcp, (struct sockaddr*)&addr, v6only ? UV_TCP_IPV6ONLY : 0);
-  return fn_int(env, err);
-}
-
 /* listen(backlog): returns 0 or a uv error (EADDRINUSE shows up here, not at bind). */
 static napi_value fn_server_listen(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -79,17 +52,6 @@ static napi_value fn_server_listen(napi_env env, napi_callback_info info) {
   if (argc > 0) napi_get_value_int32(env, argv[0], &backlog);
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
   return fn_int(env, uv_listen(&h->uv.stream, backlog, fn_server__on_connection));
-}
-
-static napi_value fn_server_open(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
-  if (h == NULL) return NULL;
-  int32_t fd;
-  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
-  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
-  return fn_int(env, h->type == FN_TCP ? uv_tcp_open(&h->uv.tcp, fd) : uv_pipe_open(&h->uv.pipe, fd));
 }
 
 /* chmod(mode): UV_READABLE | UV_WRITABLE on the socket file of a Unix-socket server. */
@@ -106,9 +68,9 @@ static napi_value fn_server_chmod(napi_env env, napi_callback_info info) {
 
 napi_value fn_server_class(napi_env env) {
   napi_property_descriptor methods[] = {
-    {"bind", NULL, fn_server_bind, NULL, NULL, NULL, napi_default_method, NULL},
+    {"bind", NULL, fn_handle_bind, NULL, NULL, NULL, napi_default_method, NULL},
     {"listen", NULL, fn_server_listen, NULL, NULL, NULL, napi_default_method, NULL},
-    {"open", NULL, fn_server_open, NULL, NULL, NULL, napi_default_method, NULL},
+    {"open", NULL, fn_handle_open, NULL, NULL, NULL, napi_default_method, NULL},
     {"chmod", NULL, fn_server_chmod, NULL, NULL, NULL, napi_default_method, NULL},
     {"getsockname", NULL, fn_handle_getsockname, NULL, NULL, NULL, napi_default_method, NULL},
     {"close", NULL, fn_handle_close_js, NULL, NULL, NULL, napi_default_method, NULL},

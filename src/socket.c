@@ -1,9 +1,6 @@
 /* The native Socket: connect (TCP v4/v6 or path), open(fd), bind, options, names, reset, idle timeout. */
 #include "handle.h"
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 static napi_value fn_socket__construct(napi_env env, napi_callback_info info) {
   return fn_handle_construct(env, info, FN_SOCKET);
@@ -14,22 +11,7 @@ static void fn_socket__on_connect(uv_connect_t* req, int status) {
   free(req);
   h->connecting = false;
   if (status == 0) fn_stream_touch(h);
-  napi_env env = h->fenv->env;
-  napi_handle_scope scope;
-  if (!fn_js_enter(h, &scope)) return;
-  napi_value argv[1] = {fn_int(env, status)};
-  fn_call_js(h, FN_ONCONNECT, 1, argv);
-  napi_close_handle_scope(env, scope);
-}
-
-/* Reads (ip string, port) into a sockaddr; returns 0 or a uv error. */
-static int fn_socket__addr(napi_env env, napi_value ip, napi_value port, bool v6, struct sockaddr_storage* out) {
-  char host[INET6_ADDRSTRLEN + 16];
-  size_t len;
-  int32_t p = 0;
-  if (napi_get_value_string_utf8(env, ip, host, sizeof(host), &len) != napi_ok) return UV_EINVAL;
-  if (napi_get_value_int32(env, port, &p) != napi_ok) return UV_EINVAL;
-  return v6 ? uv_ip6_addr(host, p, (struct sockaddr_in6*)out) : uv_ip4_addr(host, p, (struct sockaddr_in*)out);
+  fn_call_js_status(h, FN_ONCONNECT, status);
 }
 
 /* connect(ip, port, isIPv6) for TCP; connect(path) for a Unix socket. Returns 0 or a uv error. */
@@ -56,48 +38,11 @@ static napi_value fn_socket_connect(napi_env env, napi_callback_info info) {
     bool v6 = false;
     if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
     struct sockaddr_storage addr;
-    err = fn_socket__addr(env, argv[0], argv[1], v6, &addr);
+    err = fn_sockaddr_from_js(env, argv[0], argv[1], v6, &addr);
     if (err == 0) err = uv_tcp_connect(req, &h->uv.tcp, (struct sockaddr*)&addr, fn_socket__on_connect);
   }
   if (err) free(req);  /* no callback will come */
   else h->connecting = true;
-  return fn_int(env, err);
-}
-
-/* bind(ip, port, isIPv6, ipv6Only) before connect (the localAddress/localPort options). */
-static napi_value fn_socket_bind(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
-  if (h == NULL) return NULL;
-  if (h->state != FN_OPEN || h->type != FN_TCP) return fn_int(env, UV_EBADF);
-  bool v6 = false, v6only = false;
-  if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
-  if (argc > 3) napi_get_value_bool(env, argv[3], &v6only);
-  struct sockaddr_storage addr;
-  int err = fn_socket__addr(env, argv[0], argv[1], v6, &addr);
-  if (err == 0) err = uv_tcp_bind(&h->uv.tcp, (struct sockaddr*)&addr, v6only ? UV_TCP_IPV6ONLY : 0);
-  return fn_int(env, err);
-}
-
-/* open(fd[, duplicate]): adopt an existing socket descriptor, or a duplicate of it (the original stays
- * with its owner, e.g. a core handle handed over by the cluster module). */
-static napi_value fn_socket_open(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
-  if (h == NULL) return NULL;
-  int32_t fd;
-  bool duplicate = false;
-  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
-  if (argc > 1) napi_get_value_bool(env, argv[1], &duplicate);
-  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
-  if (duplicate) {
-    fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) return fn_int(env, uv_translate_sys_error(errno));
-  }
-  int err = h->type == FN_TCP ? uv_tcp_open(&h->uv.tcp, fd) : uv_pipe_open(&h->uv.pipe, fd);
-  if (err && duplicate) close(fd);
   return fn_int(env, err);
 }
 
@@ -216,8 +161,8 @@ static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
 napi_value fn_socket_class(napi_env env) {
   napi_property_descriptor methods[] = {
     {"connect", NULL, fn_socket_connect, NULL, NULL, NULL, napi_default_method, NULL},
-    {"bind", NULL, fn_socket_bind, NULL, NULL, NULL, napi_default_method, NULL},
-    {"open", NULL, fn_socket_open, NULL, NULL, NULL, napi_default_method, NULL},
+    {"bind", NULL, fn_handle_bind, NULL, NULL, NULL, napi_default_method, NULL},
+    {"open", NULL, fn_handle_open, NULL, NULL, NULL, napi_default_method, NULL},
     {"readStart", NULL, fn_stream_read_start, NULL, NULL, NULL, napi_default_method, NULL},
     {"readStop", NULL, fn_stream_read_stop, NULL, NULL, NULL, napi_default_method, NULL},
     {"writeBuffer", NULL, fn_stream_write_buffer, NULL, NULL, NULL, napi_default_method, NULL},

@@ -120,11 +120,7 @@ static void fn_stream__on_write(uv_write_t* req, int status) {
     if (status < 0 && status != UV_ECANCELED && h->write_error == 0) h->write_error = status;
     return;
   }
-  napi_handle_scope scope;
-  if (!fn_js_enter(h, &scope)) return;
-  napi_value argv[1] = {fn_int(env, status)};
-  fn_call_js(h, FN_ONWRITE, 1, argv);
-  napi_close_handle_scope(env, scope);
+  fn_call_js_status(h, FN_ONWRITE, status);
 }
 
 /* Queues bufs with uv_write. The bytes stay alive through `keep` or `owned`; borrowed bytes (neither) are
@@ -425,12 +421,7 @@ napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info) {
 static void fn_stream__on_shutdown(uv_shutdown_t* req, int status) {
   fn_handle_t* h = req->data;
   free(req);
-  napi_env env = h->fenv->env;
-  napi_handle_scope scope;
-  if (!fn_js_enter(h, &scope)) return;
-  napi_value argv[1] = {fn_int(env, status)};
-  fn_call_js(h, FN_ONSHUTDOWN, 1, argv);
-  napi_close_handle_scope(env, scope);
+  fn_call_js_status(h, FN_ONSHUTDOWN, status);
 }
 
 /* shutdown(): half-close after queued writes; onshutdown(status) follows. */
