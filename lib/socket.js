@@ -539,15 +539,6 @@ Socket.prototype.connect = function(...args) {
   return this;
 };
 
-Socket.prototype[Symbol.asyncDispose] = async function() {
-  if (!this.destroyed) {
-    await new Promise((resolve) => {
-      this.once('close', resolve);
-      this.destroy();
-    });
-  }
-};
-
 // Native callbacks (`this` is the native handle).
 
 function onread(nread, buffer) {

@@ -25,10 +25,11 @@ static void fn_handle__unlink(fn_handle_t* h) {
 
 /* The JS object was collected (or the env is going away). Memory goes with whichever comes last. */
 static void fn_handle__finalize(napi_env env, void* data, void* hint) {
-  FN_UNUSED(env);
   FN_UNUSED(hint);
   fn_handle_t* h = data;
   h->finalized = true;
+  napi_delete_reference(env, h->self);  /* napi_wrap's reference: deleted here, in its finalizer */
+  h->self = NULL;
   if (h->state == FN_CLOSED) free(h);
 }
 
@@ -74,10 +75,8 @@ static void fn_handle__closed(fn_handle_t* h) {
   h->onread_buffer = NULL;
   napi_async_destroy(env, h->async);
   fn_handle__unlink(h);
-  bool finalized = h->finalized;
-  napi_delete_reference(env, h->self);
-  h->self = NULL;
-  if (finalized) free(h);
+  if (h->finalized) free(h);
+  else napi_reference_unref(env, h->self, NULL);  /* weak again: GC may collect the object now */
   fn_env_check_done(fenv);
 }
 
@@ -167,15 +166,15 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   napi_value resource_name;
   if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
       napi_type_tag_object(env, self, &fn_handle_type_tag) != napi_ok ||
-      napi_wrap(env, self, h, fn_handle__finalize, NULL, NULL) != napi_ok) {
+      napi_wrap(env, self, h, fn_handle__finalize, NULL, &h->self) != napi_ok) {
     uv_close(&h->uv.handle, fn_handle__free_unwrapped);
     return NULL;  /* the failing call left an exception pending */
   }
-  if (napi_create_reference(env, self, 1, &h->self) != napi_ok ||
-      napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
+  /* the reference napi_wrap made is weak: strong until the handle closed, as core holds its handles */
+  bool strong = napi_reference_ref(env, h->self, NULL) == napi_ok;
+  if (!strong || napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
     /* wrapped: the finalizer frees once the close completes */
-    if (h->self) napi_delete_reference(env, h->self);
-    h->self = NULL;
+    if (strong) napi_reference_unref(env, h->self, NULL);
     h->state = FN_CLOSING;
     h->pending_closes = 1;
     uv_close(&h->uv.handle, fn_handle__free_wrapped);
