@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { Worker } = require('node:worker_threads');
 const net = require('..');
-const { FASTNET, listen, close, once, track } = require('./helpers');
+const { FASTNET, listen, close, once, track, runChild } = require('./helpers');
 
 const WORKER_SOURCE = `
 'use strict';
@@ -126,4 +126,37 @@ test('several workers terminated at once while connecting and writing', { timeou
   await Promise.all(workers.map((w) => once(w, 'message', 10000)));
   const codes = await Promise.all(workers.map((w) => w.terminate()));
   assert.deepStrictEqual(codes, [1, 1, 1, 1]);
+});
+
+test('workers that end with open sockets leave no descriptor behind', { timeout: 60000 }, async () => {
+  // In a child of its own, so the count of /proc/self/fd is not disturbed by the test runner.
+  const { code, stdout, stderr } = await runChild(`
+    const fs = require('fs');
+    const { Worker } = require('worker_threads');
+    const count = () => fs.readdirSync('/proc/self/fd').length;
+    const source = \`
+      const net = require(${JSON.stringify(FASTNET)});
+      const { parentPort } = require('worker_threads');
+      const server = net.createServer((s) => s.write(Buffer.alloc(1 << 20))).listen(0, '127.0.0.1', () => {
+        for (let i = 0; i < 8; i++) net.connect(server.address().port, '127.0.0.1').setTimeout(5000);
+        setTimeout(() => parentPort.postMessage('open'), 50);
+      });\`;
+    async function round(how) {
+      const worker = new Worker(source, { eval: true });
+      await new Promise((resolve) => worker.once('message', resolve));
+      if (how === 'terminate') await worker.terminate();
+      else { worker.postMessage('x'); worker.unref(); await worker.terminate(); }
+    }
+    (async () => {
+      await round('terminate');   // the first worker loads what stays loaded (the addon, libuv's fds)
+      const before = count();
+      for (let i = 0; i < 6; i++) await round(i % 2 ? 'terminate' : 'unref');
+      const after = count();
+      console.log(before, after);
+    })();
+  `, { timeout: 50000 });
+  assert.strictEqual(code, 0, stderr);
+  const [before, after] = stdout.trim().split(' ').map(Number);
+  assert.ok(before > 0, stdout);
+  assert.strictEqual(after, before, `descriptors before ${before}, after ${after}`);
 });
