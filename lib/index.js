@@ -8,8 +8,11 @@ const connect = require('./connect');
 const { channels } = require('./diagnostics');
 
 binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, onclose });
-// Small writes are gathered natively until the loop polls; one that exits first still sends them.
-process.on('exit', binding.flushAll);
+// A write deferred until the loop polls (see src/stream.c) goes out at exit too: no iteration comes. Those
+// sent whole are completed here, so that what their Writable buffered behind them is written as well.
+process.on('exit', () => {
+  for (const handle of binding.flushAll()) onwrite.call(handle, 0);
+});
 
 function createServer(options, connectionListener) {
   return new Server(options, connectionListener);

@@ -49,7 +49,6 @@ static void fn__free_env(napi_env env, void* data, void* hint) {
     if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);
   }
   if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
-  free(fenv->spare_gather);
   free(fenv->scratch);
   free(fenv);
 }

@@ -103,7 +103,7 @@ static void fn_handle__on_timer_close(uv_handle_t* timer) {
 
 void fn_handle_close(fn_handle_t* h) {
   if (h->state != FN_OPEN) return;
-  if (h->kind == FN_SOCKET) fn_stream_flush(h);  /* gathered writes go out before the FIN, as they would have */
+  if (h->kind == FN_SOCKET) fn_stream_flush(h);  /* a deferred write goes out before the FIN, as it would have */
   h->state = FN_CLOSING;
   h->pending_closes = 1;
   if (h->timer) {

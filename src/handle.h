@@ -46,9 +46,6 @@ enum fn_callback {
 
 #define FN_SCRATCH_SIZE 65536
 #define FN_COPY_READ_MAX 16384      /* reads up to this size are copied; bigger ones hand over the memory */
-#define FN_GATHER_SIZE 65536        /* small writes of one loop iteration, sent in one syscall */
-#define FN_GATHER_MIN 4096          /* the gather buffer starts this big and doubles as needed */
-#define FN_GATHER_MAX_WRITE 16384   /* bigger writes go straight to the kernel */
 
 typedef struct fn_handle_s fn_handle_t;
 
@@ -58,10 +55,9 @@ typedef struct fn_env_s {
   napi_ref socket_ctor;             /* to create accepted sockets */
   napi_ref callbacks[FN_CALLBACK_COUNT];
   fn_handle_t* handles;             /* every handle not yet closed, for teardown */
-  fn_handle_t* flush_list;          /* sockets with gathered writes to send before the loop polls */
+  fn_handle_t* flush_list;          /* sockets that wrote this iteration: their deferred write goes out
+                                       before the loop polls */
   uv_prepare_t flush_prepare;
-  char* spare_gather;               /* one gather buffer kept for reuse */
-  size_t spare_gather_cap;
   bool exit_flushed;                /* the process is exiting: from now on writes go out at once */
   bool prepare_open;
   napi_async_cleanup_hook_handle cleanup;
@@ -99,11 +95,8 @@ struct fn_handle_s {
   size_t last_write_queue_size;     /* a queued write still draining counts as activity */
   double bytes_read;
   double bytes_written;
-  char* gather;                     /* small writes gathered this loop iteration */
-  size_t gather_len;
-  size_t gather_cap;
-  int write_error;                  /* a gathered write failed after JS was told it was done */
-  bool flush_scheduled;
+  struct fn_write_req_s* deferred;  /* a write held until the flush (its callback waits for the kernel) */
+  bool flush_scheduled;             /* wrote this iteration: a next write is deferred, not sent at once */
   fn_handle_t* flush_prev;
   fn_handle_t* flush_next;
   napi_ref onread_buffer;           /* the `onread` option: read straight into this buffer */
@@ -156,6 +149,7 @@ napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info);
 napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info);
 void fn_stream_touch(fn_handle_t* h);
 void fn_stream_flush(fn_handle_t* h);
+void fn_stream_unschedule(fn_handle_t* h);
 napi_value fn_stream_flush_all(napi_env env, napi_callback_info info);
 
 #endif

@@ -148,7 +148,11 @@ static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
     uv_unref((uv_handle_t*)timer);
     h->timer = timer;
   }
-  h->timeout_ms = ms > 0 ? (uint64_t)ms : 0;
+  /* As core's timers: a fraction rounds up (0.5 fires after 1 ms, not never); JS caps it at 2^31 - 1. */
+  if (!(ms > 0)) ms = 0;
+  if (ms > 2147483647.0) ms = 2147483647.0;
+  h->timeout_ms = (uint64_t)ms;
+  if ((double)h->timeout_ms < ms) h->timeout_ms++;
   if (h->timeout_ms == 0) {
     uv_timer_stop(h->timer);
   } else {

@@ -4,13 +4,15 @@
 #include "handle.h"
 #include <string.h>
 
-typedef struct {
+typedef struct fn_write_req_s {
   uv_write_t req;
-  fn_handle_t* h;
-  napi_ref keep;      /* the Buffer (or array of Buffers) whose bytes libuv is sending */
-  char* owned;        /* or bytes we own (an encoded string, a copy, gathered small writes) */
-  bool notify;        /* JS waits for this one (onwrite); gathered writes were reported done already */
+  napi_ref keep;          /* the Buffer (or array of Buffers) whose bytes libuv is sending */
+  char* owned;            /* or bytes we own (an encoded string, a copy) */
+  unsigned int nbufs;     /* a deferred write: the buffers to give uv_write at the flush */
+  uv_buf_t bufs[];
 } fn_write_req_t;
+
+static void fn_stream__on_prepare(uv_prepare_t* prepare);
 
 enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2 };
 
@@ -20,7 +22,7 @@ static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t*
   FN_UNUSED(suggested);  /* always 64 KiB */
   fn_handle_t* h = handle->data;
   if (h->onread_data) {
-    *buf = uv_buf_init(h->onread_data, (unsigned int)h->onread_len);
+    *buf = (uv_buf_t){.base = h->onread_data, .len = h->onread_len};
   } else {
     fn_env_t* fenv = h->fenv;
     if (fenv->scratch == NULL) fenv->scratch = malloc(FN_SCRATCH_SIZE);
@@ -34,15 +36,21 @@ static void fn_stream__free_read(napi_env env, void* data, void* hint) {
   free(data);
 }
 
-/* A Buffer holding what was read: a copy when small; when big, the scratch memory itself (no copy). */
+/* A Buffer holding what was read: a copy when small; when big, the scratch memory itself (no copy), trimmed
+ * to what was read so that a held chunk keeps no more memory alive than its length, as core's reads do. */
 static napi_status fn_stream__read_buffer(fn_env_t* fenv, char* base, size_t len, napi_value* out) {
   void* copy;
   if (len <= FN_COPY_READ_MAX || base != fenv->scratch) {
     return napi_create_buffer_copy(fenv->env, len, base, &copy, out);
   }
-  napi_status status = napi_create_external_buffer(fenv->env, len, base, fn_stream__free_read, NULL, out);
-  if (status == napi_ok) fenv->scratch = NULL;  /* the Buffer owns it now */
-  else status = napi_create_buffer_copy(fenv->env, len, base, &copy, out);  /* external buffers not allowed */
+  char* trimmed = len < FN_SCRATCH_SIZE ? realloc(base, len) : base;
+  if (trimmed == NULL) trimmed = base;
+  fenv->scratch = NULL;  /* the Buffer takes this memory; alloc_cb makes a new one */
+  napi_status status = napi_create_external_buffer(fenv->env, len, trimmed, fn_stream__free_read, NULL, out);
+  if (status != napi_ok) {  /* external buffers not allowed here */
+    status = napi_create_buffer_copy(fenv->env, len, trimmed, &copy, out);
+    free(trimmed);
+  }
   return status;
 }
 
@@ -106,62 +114,76 @@ napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static void fn_stream__on_write(uv_write_t* req, int status) {
-  fn_write_req_t* wr = (fn_write_req_t*)req;
-  fn_handle_t* h = wr->h;
-  napi_env env = h->fenv->env;
-  bool notify = wr->notify;
+static void fn_stream__free_req(napi_env env, fn_write_req_t* wr) {
   if (wr->keep) napi_delete_reference(env, wr->keep);
   free(wr->owned);
   free(wr);
+}
+
+static void fn_stream__on_write(uv_write_t* req, int status) {
+  fn_write_req_t* wr = (fn_write_req_t*)req;
+  fn_handle_t* h = req->handle->data;
+  fn_stream__free_req(h->fenv->env, wr);
   if (status == 0) fn_stream_touch(h);
-  if (!notify) {
-    /* JS was told these bytes were written: the error surfaces at the next write */
-    if (status < 0 && status != UV_ECANCELED && h->write_error == 0) h->write_error = status;
-    return;
-  }
   fn_call_js_status(h, FN_ONWRITE, status);
 }
 
-/* Queues bufs with uv_write. The bytes stay alive through `keep` or `owned`; borrowed bytes (neither) are
- * copied. Returns 1 or a negative uv error. */
-static int fn_stream__queue(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned,
-                            bool notify) {
-  napi_env env = h->fenv->env;
-  uv_buf_t copy;
-  if (keep == NULL && owned == NULL) {
-    size_t total = 0;
-    for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
-    owned = malloc(total ? total : 1);
-    if (owned == NULL) return UV_ENOMEM;
-    size_t at = 0;
-    for (unsigned int i = 0; i < nbufs; i++) {
-      memcpy(owned + at, bufs[i].base, bufs[i].len);
-      at += bufs[i].len;
-    }
-    copy = uv_buf_init(owned, (unsigned int)total);
-    bufs = &copy;
-    nbufs = 1;
-  }
-  fn_write_req_t* wr = malloc(sizeof(*wr));
+/* A request for bufs whose bytes stay alive through `keep` (a JS value) or `owned` (ours); borrowed bytes
+ * (neither) are copied. With `hold`, the bufs are kept in the request, to be handed to uv_write later. */
+static fn_write_req_t* fn_stream__new_req(napi_env env, const uv_buf_t* bufs, unsigned int nbufs, napi_value keep,
+                                          char* owned, bool hold) {
+  size_t total = 0;
+  for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
+  unsigned int held = hold ? (keep == NULL && owned == NULL ? 1 : nbufs) : 0;
+  fn_write_req_t* wr = malloc(sizeof(*wr) + held * sizeof(uv_buf_t));
   if (wr == NULL) {
     free(owned);
-    return UV_ENOMEM;
+    return NULL;
   }
-  wr->h = h;
   wr->keep = NULL;
   wr->owned = owned;
-  wr->notify = notify;
-  if (keep != NULL && napi_create_reference(env, keep, 1, &wr->keep) != napi_ok) {
-    free(owned);
-    free(wr);
-    return UV_ENOMEM;
+  wr->nbufs = held;
+  if (keep == NULL && owned == NULL) {
+    char* copy = malloc(total ? total : 1);
+    if (copy == NULL) {
+      free(wr);
+      return NULL;
+    }
+    size_t at = 0;
+    for (unsigned int i = 0; i < nbufs; i++) {
+      if (bufs[i].len) memcpy(copy + at, bufs[i].base, bufs[i].len);  /* base may be NULL when empty */
+      at += bufs[i].len;
+    }
+    wr->owned = copy;
+    if (hold) wr->bufs[0] = (uv_buf_t){.base = copy, .len = total};
+  } else {
+    for (unsigned int i = 0; i < held; i++) wr->bufs[i] = bufs[i];
+    if (keep != NULL && napi_create_reference(env, keep, 1, &wr->keep) != napi_ok) {
+      free(wr->owned);
+      free(wr);
+      return NULL;
+    }
+  }
+  return wr;
+}
+
+/* Queues bufs with uv_write; onwrite follows. Returns 1 or a negative uv error. */
+static int fn_stream__queue(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned) {
+  napi_env env = h->fenv->env;
+  bool copied = keep == NULL && owned == NULL;
+  fn_write_req_t* wr = fn_stream__new_req(env, bufs, nbufs, keep, owned, false);
+  if (wr == NULL) return UV_ENOMEM;
+  uv_buf_t whole;
+  if (copied) {  /* the copy is one buffer */
+    size_t total = 0;
+    for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
+    whole = (uv_buf_t){.base = wr->owned, .len = total};
+    bufs = &whole;
+    nbufs = 1;
   }
   int err = uv_write(&wr->req, &h->uv.stream, bufs, nbufs, fn_stream__on_write);
   if (err) {
-    if (wr->keep) napi_delete_reference(env, wr->keep);
-    free(owned);
-    free(wr);
+    fn_stream__free_req(env, wr);
     return err;
   }
   return 1;
@@ -169,7 +191,7 @@ static int fn_stream__queue(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
 
 /* Sends bufs now as far as the kernel takes them and queues the rest: 0 (all sent), 1 (queued) or an error. */
 static int fn_stream__send(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, size_t total, napi_value keep,
-                           char* owned, bool notify) {
+                           char* owned) {
   int n = uv_try_write(&h->uv.stream, bufs, nbufs);
   if (n >= 0 && (size_t)n == total) {
     free(owned);
@@ -189,27 +211,14 @@ static int fn_stream__send(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, s
     bufs[0].base += sent;
     bufs[0].len -= sent;
   }
-  return fn_stream__queue(h, bufs, nbufs, keep, owned, notify);
+  return fn_stream__queue(h, bufs, nbufs, keep, owned);
 }
 
-/* Gathering small writes: bytes written in one loop iteration go out in one syscall, from the env's
- * prepare callback (just before the loop polls), or earlier when a bigger write, shutdown or close must
- * come after them. JS is told such a write is done, as it is when uv_try_write takes it whole. */
-static void fn_stream__unschedule(fn_handle_t* h) {
-  if (!h->flush_scheduled) return;
-  if (h->flush_prev) h->flush_prev->flush_next = h->flush_next;
-  else h->fenv->flush_list = h->flush_next;
-  if (h->flush_next) h->flush_next->flush_prev = h->flush_prev;
-  h->flush_prev = h->flush_next = NULL;
-  h->flush_scheduled = false;
-}
-
-static void fn_stream__on_prepare(uv_prepare_t* prepare) {
-  fn_env_t* fenv = prepare->data;
-  while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
-  uv_prepare_stop(prepare);
-}
-
+/* Small messages, one syscall per loop iteration and socket, without reporting anything early: the first
+ * write of an iteration goes to the kernel at once, as in core (a process killed right after it still
+ * delivers it). A second one is deferred: held until the env's prepare callback (just before the loop polls),
+ * and its callback runs only once uv_write has given it to the kernel. Meanwhile the Writable buffers what
+ * follows and hands it over as one writev, as core's does whenever a write goes async. */
 static void fn_stream__schedule(fn_handle_t* h) {
   if (h->flush_scheduled) return;
   fn_env_t* fenv = h->fenv;
@@ -221,105 +230,99 @@ static void fn_stream__schedule(fn_handle_t* h) {
   if (!uv_is_active((uv_handle_t*)&fenv->flush_prepare)) uv_prepare_start(&fenv->flush_prepare, fn_stream__on_prepare);
 }
 
-void fn_stream_flush(fn_handle_t* h) {
-  fn_stream__unschedule(h);
-  if (h->gather_len == 0) return;
-  fn_env_t* fenv = h->fenv;
-  char* data = h->gather;
-  size_t len = h->gather_len;
-  size_t cap = h->gather_cap;
-  h->gather = NULL;
-  h->gather_len = h->gather_cap = 0;
-  uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
-  int n = uv_try_write(&h->uv.stream, &buf, 1);
-  if (n >= 0 && (size_t)n == len) {
-    /* keep one buffer per env (the biggest) for the next iteration */
-    if (cap > fenv->spare_gather_cap) {
-      free(fenv->spare_gather);
-      fenv->spare_gather = data;
-      fenv->spare_gather_cap = cap;
-    } else {
-      free(data);
-    }
-    return;
-  }
-  int err;
-  if (n < 0 && n != UV_EAGAIN) {
-    free(data);
-    err = n;
-  } else {
-    size_t sent = n > 0 ? (size_t)n : 0;
-    memmove(data, data + sent, len - sent);
-    buf = uv_buf_init(data, (unsigned int)(len - sent));
-    err = fn_stream__queue(h, &buf, 1, NULL, data, false);
-  }
-  if (err < 0 && h->write_error == 0) h->write_error = err;
+void fn_stream_unschedule(fn_handle_t* h) {
+  if (!h->flush_scheduled) return;
+  if (h->flush_prev) h->flush_prev->flush_next = h->flush_next;
+  else h->fenv->flush_list = h->flush_next;
+  if (h->flush_next) h->flush_next->flush_prev = h->flush_prev;
+  h->flush_prev = h->flush_next = NULL;
+  h->flush_scheduled = false;
 }
 
-/* flushAll(): at process exit no loop iteration comes, so gathered writes go now and later ones at once. */
+/* Hands the deferred write to libuv: it writes at once if it can, and calls back (onwrite) from the loop. */
+void fn_stream_flush(fn_handle_t* h) {
+  fn_stream_unschedule(h);
+  fn_write_req_t* wr = h->deferred;
+  if (wr == NULL) return;
+  h->deferred = NULL;
+  int err = uv_write(&wr->req, &h->uv.stream, wr->bufs, wr->nbufs, fn_stream__on_write);
+  if (err) {
+    /* Not expected: the stream was open and writable when the write was deferred, and shutdown and close
+     * flush before they change that. Still, the write's own callback hears of it. */
+    fn_stream__free_req(h->fenv->env, wr);
+    fn_call_js_status(h, FN_ONWRITE, err);
+  }
+}
+
+static void fn_stream__on_prepare(uv_prepare_t* prepare) {
+  fn_env_t* fenv = prepare->data;
+  while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
+  uv_prepare_stop(prepare);
+}
+
+/* flushAll(): the process is exiting and no loop iteration comes. Each deferred write goes to the kernel now,
+ * and later writes go out at once. Returns the handles whose deferred write was sent whole: JS completes
+ * them, so that what their Writable buffered behind them is written too. */
 napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
   FN_UNUSED(info);
   fn_env_t* fenv;
+  napi_value done;
+  uint32_t count = 0;
   NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
-  while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
+  NAPI_CALL(env, napi_create_array(env, &done));
   fenv->exit_flushed = true;
-  return NULL;
-}
-
-/* Makes room for `more` gathered bytes: the env's spare buffer, or FN_GATHER_MIN doubling as needed. */
-static bool fn_stream__gather_room(fn_handle_t* h, size_t more) {
-  size_t need = h->gather_len + more;
-  if (need <= h->gather_cap) return true;
-  fn_env_t* fenv = h->fenv;
-  if (h->gather == NULL && fenv->spare_gather != NULL && fenv->spare_gather_cap >= need) {
-    h->gather = fenv->spare_gather;
-    h->gather_cap = fenv->spare_gather_cap;
-    fenv->spare_gather = NULL;
-    fenv->spare_gather_cap = 0;
-    return true;
+  while (fenv->flush_list) {
+    fn_handle_t* h = fenv->flush_list;
+    fn_stream_unschedule(h);
+    fn_write_req_t* wr = h->deferred;
+    if (wr == NULL) continue;
+    h->deferred = NULL;
+    size_t total = 0;
+    for (unsigned int i = 0; i < wr->nbufs; i++) total += wr->bufs[i].len;
+    int n = uv_try_write(&h->uv.stream, wr->bufs, wr->nbufs);
+    if (n >= 0 && (size_t)n == total) {
+      fn_stream__free_req(env, wr);
+      napi_value self;
+      if (napi_get_reference_value(env, h->self, &self) == napi_ok && self != NULL) {
+        NAPI_CALL(env, napi_set_element(env, done, count++, self));
+      }
+      continue;
+    }
+    h->deferred = wr;
+    fn_stream_flush(h);  /* the rest as far as the kernel takes it, as core's queued writes at exit */
   }
-  size_t cap = h->gather_cap ? h->gather_cap : FN_GATHER_MIN;
-  while (cap < need) cap *= 2;
-  char* grown = realloc(h->gather, cap);
-  if (grown == NULL) return false;
-  h->gather = grown;
-  h->gather_cap = cap;
-  return true;
+  return done;
 }
 
-/* A JS write: 0 (done: sent, or gathered for this iteration's flush), 1 (queued: onwrite follows) or an
- * error. Borrowed bytes (no keep, no owned) are copied if they must wait. */
+/* A JS write: 0 (the kernel has it all), 1 (onwrite follows) or an error. Borrowed bytes (no keep, no owned)
+ * are copied if they must wait. */
 static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned) {
   if (h->state != FN_OPEN) {
     free(owned);
     return UV_EBADF;
   }
-  if (h->write_error) {
-    int err = h->write_error;
-    h->write_error = 0;
-    free(owned);
-    return err;
-  }
   size_t total = 0;
   for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
+  if (total == 0) {  /* nothing to send (libuv would assert on an empty writev) */
+    free(owned);
+    return 0;
+  }
   h->bytes_written += (double)total;
   fn_stream_touch(h);
-  if (total <= FN_GATHER_MAX_WRITE && h->uv.stream.write_queue_size == 0 && !h->fenv->exit_flushed &&
+  if (h->flush_scheduled && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
       uv_is_writable(&h->uv.stream)) {
-    if (h->gather_len + total > FN_GATHER_SIZE) fn_stream_flush(h);
-    if (h->uv.stream.write_queue_size == 0 && fn_stream__gather_room(h, total)) {
-      for (unsigned int i = 0; i < nbufs; i++) {
-        memcpy(h->gather + h->gather_len, bufs[i].base, bufs[i].len);
-        h->gather_len += bufs[i].len;
-      }
-      fn_stream__schedule(h);
-      free(owned);
-      return 0;
+    fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);
+    if (wr == NULL) {
+      h->bytes_written -= (double)total;
+      return UV_ENOMEM;
     }
+    h->deferred = wr;
+    return 1;
   }
-  fn_stream_flush(h);  /* what was gathered goes first */
-  int r = fn_stream__send(h, bufs, nbufs, total, keep, owned, true);
+  fn_stream_flush(h);  /* a deferred write goes first (only reached when the native API is misused) */
+  int r = fn_stream__send(h, bufs, nbufs, total, keep, owned);
   if (r < 0) h->bytes_written -= (double)total;
+  else if (r == 0 && !h->fenv->exit_flushed) fn_stream__schedule(h);
   return r;
 }
 
@@ -334,7 +337,7 @@ napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writeBuffer expects a Buffer");
     return NULL;
   }
-  uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
+  uv_buf_t buf = {.base = data, .len = len};  /* not uv_buf_init: its length is an unsigned int */
   return fn_int(env, fn_stream__write(h, &buf, 1, argv[0], NULL));
 }
 
@@ -379,7 +382,7 @@ napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writeString expects a string");
     return NULL;
   }
-  uv_buf_t buf = uv_buf_init(data, (unsigned int)len);
+  uv_buf_t buf = {.base = data, .len = len};
   return fn_int(env, fn_stream__write(h, &buf, 1, NULL, heap));  /* stack bytes are copied if they must wait */
 }
 
@@ -405,7 +408,7 @@ napi_value fn_stream_writev(napi_env env, napi_callback_info info) {
       napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writev expects an array of Buffers");
       return NULL;
     }
-    bufs[i] = uv_buf_init(data, (unsigned int)len);
+    bufs[i] = (uv_buf_t){.base = data, .len = len};
   }
   int r = fn_stream__write(h, bufs, count, argv[0], NULL);
   if (bufs != stack_bufs) free(bufs);
