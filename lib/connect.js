@@ -4,11 +4,13 @@ const { isIP } = require('net');   // core's: a pure function, no handles
 const { binding, kOwner, closeHandle } = require('./native');
 const {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_IP_ADDRESS, ERR_INVALID_ADDRESS_FAMILY, ERR_SOCKET_CONNECTION_TIMEOUT,
-  exceptionWithHostPort, validateNumber, validatePort, validateBoolean, validateInt32, validateFunction,
+  exceptionWithHostPort, withCodeInStack,
+  validateNumber, validatePort, validateBoolean, validateInt32, validateFunction,
 } = require('./errors');
 const socketInternals = require('./socket');
 
-const kConnectRequest = Symbol('kConnectRequest');  // handle -> { address, port, localAddress, localPort, attempt }
+// handle -> { address, port, addressType, localAddress, localPort, attempt } of its pending connect
+const kConnectRequest = Symbol('kConnectRequest');
 let dns;
 
 // Defaults, as core reads them from --[no-]network-family-autoselection[-attempt-timeout=N]
@@ -164,36 +166,53 @@ function connectErrorNT(self, err) {
   self.destroy(err);
 }
 
-// One connect attempt on the socket's current handle; returns 0 or a uv error (already reported).
-function startConnect(self, address, port, addressType, localAddress, localPort, attempt) {
-  const handle = self._handle;
-  if (localAddress || localPort) {
-    if (addressType === 4) localAddress = localAddress || '0.0.0.0';
-    else localAddress = localAddress || '::';
-    const err = handle.bind(localAddress, localPort | 0, addressType === 6, false);
-    if (err) return { err, syscall: 'bind', address: localAddress, port: localPort };
-  }
-  handle[kConnectRequest] = { address, port, localAddress, localPort, attempt };
+// Binds `handle` to localAddress:localPort before a connect; returns 0 or a uv error.
+function bindLocal(handle, localAddress, localPort, addressType) {
+  const err = handle.bind(localAddress, localPort | 0, addressType === 6, false);
+  if (err || !(localPort > 0)) return err;
+  // libuv reports EADDRINUSE only at connect, which then binds a random port: check the port we hold.
+  const out = {};
+  const sockErr = handle.getsockname(out);
+  if (sockErr) return sockErr;
+  return out.port === localPort ? 0 : binding.UV_EADDRINUSE;
+}
+
+// Starts the native connect described by `request` on `handle`; returns 0 or a uv error (no callback then).
+function connectHandle(handle, request) {
+  const { address, port, addressType } = request;
+  handle[kConnectRequest] = request;
   const err = addressType === 4 || addressType === 6 ?
     handle.connect(address, port, addressType === 6) : handle.connect(address);
-  if (err) return { err, syscall: 'connect', address, port };
-  return null;
+  if (err) handle[kConnectRequest] = null;
+  return err;
 }
 
-function failure(self, { err, syscall, address, port }) {
-  let details;
-  if (syscall === 'connect') {
-    const sockname = self._getsockname();
-    if (sockname && sockname.address) details = sockname.address + ':' + sockname.port;
-  }
-  return exceptionWithHostPort(err, syscall, address, port, details);
+// A synchronous connect failure names the local end the socket got, as core does (even `undefined:undefined`).
+function syncConnectError(self, err, address, port) {
+  const sockname = self._getsockname();
+  return exceptionWithHostPort(err, 'connect', address, port, `${sockname.address}:${sockname.port}`);
 }
 
+// One address (or a Unix socket path: port and addressType undefined).
 function internalConnect(self, address, port, addressType, localAddress, localPort) {
-  const failed = startConnect(self, address, port, addressType, localAddress, localPort, null);
-  if (failed) self.destroy(failure(self, failed));
+  const handle = self._handle;
+  if (localAddress || localPort) {
+    localAddress = localAddress || (addressType === 4 ? '0.0.0.0' : '::');
+    const err = bindLocal(handle, localAddress, localPort, addressType);
+    if (err) {
+      self.destroy(exceptionWithHostPort(err, 'bind', localAddress, localPort));
+      return;
+    }
+  }
+  self.emit('connectionAttempt', address, port, addressType);
+  // A listener destroyed the socket: nothing to connect (core would throw on its null handle).
+  if (self._handle !== handle) return;
+  const err = connectHandle(handle, { address, port, addressType, localAddress, localPort, attempt: null });
+  // No 'connectionAttemptFailed' for a synchronous failure on this path, as in core.
+  if (err) self.destroy(syncConnectError(self, err, address, port));
 }
 
+// Happy eyeballs: try context.addresses in turn, each for context.timeout ms unless it is the last.
 function internalConnectMultiple(context, canceled) {
   clearTimeout(context.timer);
   const self = context.socket;
@@ -203,9 +222,10 @@ function internalConnectMultiple(context, canceled) {
       self.destroy(ERR_SOCKET_CONNECTION_TIMEOUT());
       return;
     }
+    // Core's: `code` of the first error, and that code in the stack's header (`AggregateError [ECONNREFUSED]: `).
     const error = new AggregateError(context.errors);
     error.code = context.errors[0]?.code;
-    self.destroy(error);
+    self.destroy(withCodeInStack(error));
     return;
   }
   const current = context.current++;
@@ -215,25 +235,47 @@ function internalConnectMultiple(context, canceled) {
     self._handle = new binding.Socket(binding.TCP);
     socketInternals.initSocketHandle(self);
   }
+  const handle = self._handle;
   const { port, localPort } = context;
-  const { address, family } = context.addresses[current];
+  const { address, family: addressType } = context.addresses[current];
+  let localAddress;
+  if (localPort) {
+    localAddress = addressType === 4 ? '0.0.0.0' : '::';
+    const err = bindLocal(handle, localAddress, localPort, addressType);
+    if (err) {
+      // Recorded without an event, as core does; the next address may bind.
+      context.errors.push(exceptionWithHostPort(err, 'bind', localAddress, localPort));
+      internalConnectMultiple(context);
+      return;
+    }
+  }
+  self.emit('connectionAttempt', address, port, addressType);
+  if (self._handle !== handle) return;   // destroyed by a listener
   self.autoSelectFamilyAttemptedAddresses.push(`${address}:${port}`);
-  const failed = startConnect(self, address, port, family, undefined, localPort, { context, current });
-  if (failed) {
-    context.errors.push(failure(self, failed));
-    internalConnectMultiple(context);
+  const request = { address, port, addressType, localAddress, localPort, attempt: { context, current } };
+  const err = connectHandle(handle, request);
+  if (err) {
+    const ex = syncConnectError(self, err, address, port);
+    context.errors.push(ex);
+    self.emit('connectionAttemptFailed', address, port, addressType, ex);
+    if (self.connecting) internalConnectMultiple(context);   // unless a listener destroyed the socket
     return;
   }
   if (current < context.addresses.length - 1) {
-    const handle = self._handle;
-    context.timer = setTimeout(() => {
-      const request = handle[kConnectRequest];
-      handle[kConnectRequest] = null;   // its late completion is ignored
-      context.errors.push(exceptionWithHostPort(binding.UV_ETIMEDOUT, 'connect', request.address, request.port));
-      closeHandle(handle);
-      if (self.connecting) internalConnectMultiple(context);
-    }, context.timeout);
+    context.timer = setTimeout(onAttemptTimeout, context.timeout, context, handle);
   }
+}
+
+function onAttemptTimeout(context, handle) {
+  const self = context.socket;
+  const request = handle[kConnectRequest];
+  const { address, port, addressType } = request;
+  self.emit('connectionAttemptTimeout', address, port, addressType);
+  handle[kConnectRequest] = null;   // its late completion (or ECANCELED) is ignored
+  context.errors.push(connectError(binding.UV_ETIMEDOUT, request));
+  // A listener that destroyed the socket has closed the handle already (and set what its close does).
+  if (self._handle === handle) closeHandle(handle);
+  if (self.connecting) internalConnectMultiple(context);
 }
 
 // Native callback: the connect request on `this` (a handle) completed.
@@ -242,8 +284,7 @@ function onconnect(status) {
   const request = handle[kConnectRequest];
   handle[kConnectRequest] = null;
   if (!request) return;
-  const self = handle[kOwner];
-  const attempt = request.attempt;
+  const { address, port, addressType, attempt } = request;
   if (attempt) {
     const { context, current } = attempt;
     clearTimeout(context.timer);
@@ -252,11 +293,15 @@ function onconnect(status) {
       return;
     }
     if (status !== 0) {
-      context.errors.push(connectError(status, request));
-      if (self.connecting) internalConnectMultiple(context, status === binding.UV_ECANCELED);
+      // Reported even once the socket is destroyed (then with ECANCELED), as core does.
+      const ex = connectError(status, request);
+      context.errors.push(ex);
+      context.socket.emit('connectionAttemptFailed', address, port, addressType, ex);
+      if (context.socket.connecting) internalConnectMultiple(context, status === binding.UV_ECANCELED);
       return;
     }
   }
+  const self = handle[kOwner];
   if (self.destroyed || self._handle !== handle) return;
   self.connecting = false;
   self._sockname = null;
@@ -268,7 +313,9 @@ function onconnect(status) {
     self.emit('ready');
     if (!self.isPaused()) self.read(0);
   } else {
-    self.destroy(connectError(status, request));
+    const ex = connectError(status, request);
+    self.emit('connectionAttemptFailed', address, port, addressType, ex);
+    self.destroy(ex);
   }
 }
 

@@ -12,21 +12,41 @@ function nodeError(Base, code, message) {
     enumerable: false, writable: true, configurable: true,
   });
   err.code = code;
-  // Core's stacks start with `TypeError [CODE]: message`
-  if (typeof err.stack === 'string') err.stack = err.stack.replace(/^(\w+):/, `$1 [${code}]:`);
+  return withCodeInStack(err);
+}
+
+// Core's own errors (and its AggregateError of a failed happy-eyeballs connect) show the code in the stack's
+// first line, `TypeError [CODE]: message`, even when the message is empty: `AggregateError [ECONNREFUSED]: `.
+// V8 wrote `Name: message` (or just `Name` for an empty message); rewrite that header.
+function withCodeInStack(err) {
+  const header = err.message ? `${err.name}: ${err.message}` : `${err.name}`;
+  if (typeof err.stack === 'string' && err.stack.startsWith(header)) {
+    err.stack = `${err.name} [${err.code}]: ${err.message}${err.stack.slice(header.length)}`;
+  }
   return err;
 }
 
+// The "Received ..." end of core's ERR_INVALID_ARG_TYPE and ERR_SOCKET_BAD_PORT messages.
 function describeReceived(value) {
-  if (value == null) return '' + value;
-  if (typeof value === 'function' && value.name) return `function ${value.name}`;
-  if (typeof value === 'object') {
-    if (value.constructor?.name) return `an instance of ${value.constructor.name}`;
-    return util.inspect(value, { depth: -1 });
+  switch (typeof value) {
+    case 'undefined': return 'undefined';
+    case 'function': return `function ${value.name}`;
+    case 'object': {
+      if (value === null) return 'null';
+      // `in` on a primitive constructor throws a TypeError, as it does in core.
+      const ctor = value.constructor;
+      if (ctor && 'name' in ctor) return `an instance of ${ctor.name}`;
+      return util.inspect(value, { depth: -1 });
+    }
+    case 'string': {
+      // Cut by UTF-16 units (a surrogate pair may be split); quoted raw, JSON only if it holds a `'`.
+      const shown = value.length > 28 ? `${value.slice(0, 25)}...` : value;
+      return `type string (${shown.includes("'") ? JSON.stringify(shown) : `'${shown}'`})`;
+    }
+    case 'number': return `type number (${Object.is(value, -0) ? '-0' : value})`;
+    case 'bigint': return `type bigint (${value}n)`;
+    default: return `type ${typeof value} (${String(value)})`;   // boolean, symbol
   }
-  let inspected = util.inspect(value, { colors: false });
-  if (inspected.length > 28) inspected = `${inspected.slice(0, 25)}...`;
-  return `type ${typeof value} (${inspected})`;
 }
 
 function listOf(items, prefix) {
@@ -237,7 +257,7 @@ function AbortError(message = 'The operation was aborted', options) {
 }
 
 module.exports = {
-  nodeError,
+  nodeError, withCodeInStack,
   ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_SOCKET_BAD_PORT, ERR_MISSING_ARGS,
   ERR_INVALID_ADDRESS_FAMILY, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING, ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ERR_SOCKET_CONNECTION_TIMEOUT, ERR_INVALID_IP_ADDRESS, ERR_INVALID_FD_TYPE,

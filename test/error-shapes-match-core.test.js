@@ -9,6 +9,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
+const util = require('node:util');
 const coreNet = require('net');
 const net = require('..');
 const { listen, close, freePort, tmpSocketPath, errorShape, thrownShape, track } = require('./helpers');
@@ -67,6 +68,25 @@ test('connecting to a missing Unix socket path matches core (ENOENT)', { timeout
   const shape = await compareConnectFailure(t, 'ENOENT', p);
   assert.strictEqual(shape.address, p);
   assert.strictEqual(shape.syscall, 'connect');
+});
+
+test('the AggregateError of a failed autoSelectFamily connect matches core', { timeout: 10000 }, async (t) => {
+  const port = await freePort('127.0.0.1');
+  const lookup = (host, opts, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }]);
+  const options = { host: 'example.test', port, autoSelectFamily: true, lookup };
+  const errorOf = (impl) => new Promise((resolve) => {
+    track(t, impl.connect(options)).on('error', resolve);
+  });
+  const core = await errorOf(coreNet);
+  const fast = await errorOf(net);
+  assert.strictEqual(core.constructor, AggregateError);
+  assert.strictEqual(fast.constructor, AggregateError);
+  assert.deepStrictEqual(errorShape(fast), errorShape(core));
+  // The code shows in the stack's header even with an empty message, as does util.inspect's first line.
+  assert.strictEqual(errorShape(fast).stackHead, 'AggregateError [ECONNREFUSED]: ');
+  const firstLine = (err) => util.inspect(err).split('\n')[0];
+  assert.strictEqual(firstLine(fast), firstLine(core));
+  assert.deepStrictEqual(fast.errors.map(errorShape), core.errors.map(errorShape));
 });
 
 // Listen with impl on args, expecting failure; same asynchrony rule as connectFailure.
