@@ -480,6 +480,7 @@ Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
 // one string: the native side then makes one call, where reading each element of an array costs more than
 // copying it here.
 const JOIN_MAX = 64 * 1024;
+const joinScratch = Buffer.allocUnsafeSlow(JOIN_MAX);
 function writevChunks(handle, data) {
   const first = data[0].chunk;
   if (typeof first === 'string') {
@@ -495,16 +496,16 @@ function writevChunks(handle, data) {
     let total = 0;
     for (let i = 0; i < data.length && total <= JOIN_MAX; i++) {
       if (typeof data[i].chunk === 'string') return writevMixed(handle, data);
-      total += data[i].chunk.byteLength;
+      total += data[i].chunk.length;
     }
     if (total <= JOIN_MAX) {
-      const joined = Buffer.allocUnsafe(total);
+      // Into one scratch buffer, lent to the native write: it copies what the kernel does not take at once.
       for (let i = 0, at = 0; i < data.length; i++) {
         const chunk = data[i].chunk;
-        joined.set(chunk, at);
-        at += chunk.byteLength;
+        joinScratch.set(chunk, at);
+        at += chunk.length;
       }
-      return handle.writeBuffer(joined);
+      return handle.writeBuffer(joinScratch, total);
     }
   }
   return writevMixed(handle, data);

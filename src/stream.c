@@ -326,9 +326,11 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   return r;
 }
 
+/* writeBuffer(buffer[, length]): with a length, the first `length` bytes of a scratch buffer that JS reuses at
+ * once: they are copied if the write must wait. */
 napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   void* data;
@@ -337,8 +339,18 @@ napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writeBuffer expects a Buffer");
     return NULL;
   }
+  napi_value keep = argv[0];
+  int64_t length;
+  if (argc > 1 && napi_get_value_int64(env, argv[1], &length) == napi_ok) {
+    if (length < 0 || (uint64_t)length > len) {
+      napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "fastnet: writeBuffer length out of range");
+      return NULL;
+    }
+    len = (size_t)length;
+    keep = NULL;  /* borrowed */
+  }
   uv_buf_t buf = {.base = data, .len = len};  /* not uv_buf_init: its length is an unsigned int */
-  return fn_int(env, fn_stream__write(h, &buf, 1, argv[0], NULL));
+  return fn_int(env, fn_stream__write(h, &buf, 1, keep, NULL));
 }
 
 /* Encodes a string into `stack` when it fits, else into malloc'd memory (*heap), in one pass: the buffer is
