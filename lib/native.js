@@ -1,6 +1,7 @@
 'use strict';
 // The native addon and what JS shares about its handles.
-const binding = require('../build/Release/fastnet.node');
+// FASTNET_ADDON: the absolute path of another build of the addon (npm run test:asan uses a sanitized one)
+const binding = require(process.env.FASTNET_ADDON || '../build/Release/fastnet.node');
 
 const kOwner = Symbol('fastnet.owner');     // handle -> the Socket or Server that owns it
 const kOnClose = Symbol('fastnet.onclose'); // handle -> what to run once uv_close completes
