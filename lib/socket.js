@@ -476,39 +476,38 @@ Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
   else cb(errnoException(result, 'write'));
 };
 
-// Many small chunks (what the Writable buffered while a write was in flight) cost least as one buffer or
-// one string: the native side then makes one call, where reading each element of an array costs more than
-// copying it here.
+// Many small chunks (what the Writable buffered while a write was in flight, or corked ones such as http's
+// head and body) cost least as one string or one buffer: the native side then makes one call, where reading
+// each element of an array through N-API, or a Buffer.from per string, costs more than the copy.
 const JOIN_MAX = 64 * 1024;
 const joinScratch = Buffer.allocUnsafeSlow(JOIN_MAX);
+
 function writevChunks(handle, data) {
-  const first = data[0].chunk;
-  if (typeof first === 'string') {
-    const encoding = data[0].encoding;
-    const native = nativeEncodings[encoding];
+  const { chunk: first, encoding } = data[0];
+  const native = nativeEncodings[encoding];
+  if (typeof first === 'string' && native !== undefined) {
     let joined = first;
-    for (let i = 1; native !== undefined && i < data.length && joined.length <= JOIN_MAX; i++) {
-      if (typeof data[i].chunk !== 'string' || data[i].encoding !== encoding) return writevMixed(handle, data);
+    let i = 1;
+    for (; i < data.length && joined.length <= JOIN_MAX; i++) {
+      if (typeof data[i].chunk !== 'string' || data[i].encoding !== encoding) break;
       joined += data[i].chunk;
     }
-    if (native !== undefined && joined.length <= JOIN_MAX) return handle.writeString(joined, native);
-  } else {
-    let total = 0;
-    for (let i = 0; i < data.length && total <= JOIN_MAX; i++) {
-      if (typeof data[i].chunk === 'string') return writevMixed(handle, data);
-      total += data[i].chunk.length;
-    }
-    if (total <= JOIN_MAX) {
-      // Into one scratch buffer, lent to the native write: it copies what the kernel does not take at once.
-      for (let i = 0, at = 0; i < data.length; i++) {
-        const chunk = data[i].chunk;
-        joinScratch.set(chunk, at);
-        at += chunk.length;
-      }
-      return handle.writeBuffer(joinScratch, total);
+    if (i === data.length && joined.length <= JOIN_MAX) return handle.writeString(joined, native);
+  }
+  // Into one scratch buffer, lent to the native write: it copies what the kernel does not take at once.
+  let at = 0;
+  for (let i = 0; i < data.length; i++) {
+    const chunk = data[i].chunk;
+    if (typeof chunk === 'string') {
+      if (at + chunk.length * 3 > JOIN_MAX) return writevMixed(handle, data);  // may not fit (UTF-8: 3 bytes a unit)
+      at += joinScratch.write(chunk, at, data[i].encoding);
+    } else {
+      if (at + chunk.length > JOIN_MAX) return writevMixed(handle, data);
+      joinScratch.set(chunk, at);
+      at += chunk.length;
     }
   }
-  return writevMixed(handle, data);
+  return handle.writeBuffer(joinScratch, at);
 }
 
 function writevMixed(handle, data) {

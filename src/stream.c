@@ -260,6 +260,16 @@ static void fn_stream__on_prepare(uv_prepare_t* prepare) {
   uv_prepare_stop(prepare);
 }
 
+/* Drops the first `sent` bytes of a held write (the kernel has them); some bytes remain. */
+static void fn_stream__skip(fn_write_req_t* wr, size_t sent) {
+  unsigned int first = 0;
+  while (first < wr->nbufs && sent >= wr->bufs[first].len) sent -= wr->bufs[first++].len;
+  wr->nbufs -= first;
+  memmove(wr->bufs, wr->bufs + first, wr->nbufs * sizeof(uv_buf_t));
+  wr->bufs[0].base += sent;
+  wr->bufs[0].len -= sent;
+}
+
 /* flushAll(): the process is exiting and no loop iteration comes. Each deferred write goes to the kernel now,
  * and later writes go out at once. Returns the handles whose deferred write was sent whole: JS completes
  * them, so that what their Writable buffered behind them is written too. */
@@ -288,6 +298,7 @@ napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
       }
       continue;
     }
+    fn_stream__skip(wr, n > 0 ? (size_t)n : 0);
     h->deferred = wr;
     fn_stream_flush(h);  /* the rest as far as the kernel takes it, as core's queued writes at exit */
   }

@@ -40,3 +40,22 @@ test("writes made while the loop empties (an unref'd socket) reach the peer", as
   assert.strictEqual(child.code, 0, child.stderr);
   assert.strictEqual(data, 'last words');
 });
+
+test('a held write bigger than the kernel takes at exit: what arrives is a prefix, nothing twice', async () => {
+  // The first write goes out at once, the second (4 MiB) is held until the loop polls: process.exit() comes
+  // first, so the exit flush sends what the kernel takes and queues the rest, which never goes.
+  const { child, data } = await bytesReceivedFrom(`
+    const net = require(${JSON.stringify(FASTNET)});
+    const c = net.connect(PORT, '127.0.0.1', () => {
+      c.write('first;');
+      let big = '';
+      for (let i = 0; big.length < 4 * 1024 * 1024; i++) big += i + ',';
+      c.write(big);
+      process.exit(0);
+    });`);
+  assert.strictEqual(child.code, 0, child.stderr);
+  let expected = 'first;';
+  for (let i = 0; expected.length < data.length; i++) expected += i + ',';
+  assert.ok(data.length > 'first;'.length, 'some of the held write went out');
+  assert.strictEqual(data, expected.slice(0, data.length));
+});
