@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const coreNet = require('node:net');
 const fastnet = require('..');
-const { listen, close, once, track } = require('./helpers');
+const { close, connectToCollector } = require('./helpers');
 
 const batches = [
   ['héllo ', 'wörld ', '€uro '].map((s) => [s, 'utf8']),
@@ -19,12 +19,7 @@ const batches = [
 ];
 
 async function send(t, net) {
-  const chunks = [];
-  const server = track(t, net.createServer((s) => s.on('data', (d) => chunks.push(d))));
-  await listen(server, 0, '127.0.0.1');
-  const peerEnded = new Promise((resolve) => server.once('connection', (s) => s.on('end', resolve)));
-  const client = track(t, net.connect(server.address().port, '127.0.0.1'));
-  await once(client, 'connect');
+  const { server, client, received } = await connectToCollector(t, net);
   for (const batch of batches) {
     client.cork();
     for (const [chunk, encoding] of batch) client.write(chunk, encoding);
@@ -34,9 +29,9 @@ async function send(t, net) {
     for (const [chunk, encoding] of batch) client.write(chunk, encoding);
   }
   await new Promise((resolve) => client.end(resolve));
-  await peerEnded;
+  const data = await received;
   await close(server);
-  return Buffer.concat(chunks);
+  return data;
 }
 
 test('batched writes of every kind arrive as with core', async (t) => {

@@ -7,15 +7,10 @@ const test = require('node:test');
 const assert = require('node:assert');
 const coreNet = require('node:net');
 const fastnet = require('..');
-const { listen, close, once, track } = require('./helpers');
+const { close, connectToCollector } = require('./helpers');
 
 async function writeEmpties(t, net) {
-  const chunks = [];
-  const server = track(t, net.createServer((s) => s.on('data', (d) => chunks.push(d))));
-  await listen(server, 0, '127.0.0.1');
-  const peerEnded = new Promise((resolve) => server.once('connection', (s) => s.on('end', resolve)));
-  const client = track(t, net.connect(server.address().port, '127.0.0.1'));
-  await once(client, 'connect');
+  const { server, client, received } = await connectToCollector(t, net);
   const callbacks = [];
   const cb = (name) => (err) => callbacks.push(`${name} ${err ? err.code : 'ok'}`);
   client.write(Buffer.alloc(0), cb('empty buffer'));
@@ -33,10 +28,10 @@ async function writeEmpties(t, net) {
   client.write('', cb('corked empty only 2'));
   client.uncork();
   await new Promise((resolve) => client.end(Buffer.alloc(0), resolve));
-  await peerEnded;
+  const data = (await received).toString();
   client.destroy();
   await close(server);
-  return { data: Buffer.concat(chunks).toString(), callbacks: callbacks.sort() };
+  return { data, callbacks: callbacks.sort() };
 }
 
 test('empty writes, alone and corked among others: callbacks ok and exactly the bytes, like core', async (t) => {

@@ -80,6 +80,20 @@ function close(server) {
   });
 }
 
+// A `net` server that collects what its one client sends, and that client, connected: `received` resolves
+// with every byte once the client's side has ended.
+async function connectToCollector(t, net) {
+  const chunks = [];
+  const server = track(t, net.createServer((s) => s.on('data', (d) => chunks.push(d))));
+  await listen(server, 0, '127.0.0.1');
+  const received = new Promise((resolve) => {
+    server.once('connection', (s) => s.on('end', () => resolve(Buffer.concat(chunks))));
+  });
+  const client = track(t, net.connect(server.address().port, '127.0.0.1'));
+  await once(client, 'connect');
+  return { server, client, received };
+}
+
 // A TCP port that nothing listens on (listen on 0 with core net, then close).
 async function freePort(host = '127.0.0.1') {
   const s = coreNet.createServer();
@@ -148,5 +162,5 @@ function thrownShape(fn) {
 }
 
 module.exports = {
-  FASTNET, track, once, listen, close, freePort, tmpSocketPath, runChild, errorShape, thrownShape,
+  FASTNET, track, once, listen, close, connectToCollector, freePort, tmpSocketPath, runChild, errorShape, thrownShape,
 };

@@ -19,9 +19,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
+const { ROOT, ownTests, nodeSuite, interrupted } = require('./runner');
 
-const ROOT = path.resolve(__dirname, '..');
 const BUILD = path.join(ROOT, 'build-sanitizers');
 const ADDON = path.join(BUILD, 'build', 'Release', 'fastnet.node');
 const SANITIZE = '-fsanitize=address,undefined';
@@ -127,89 +127,6 @@ function sanitizedEnv(logDir) {
   };
 }
 
-const children = new Set();
-let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    interrupted = true;
-    for (const child of children) {
-      try { process.kill(-child.pid, sig); } catch {}
-    }
-    setTimeout(() => {
-      for (const child of children) {
-        try { process.kill(-child.pid, 'SIGKILL'); } catch {}
-      }
-      process.exit(130);
-    }, 5000).unref();
-  });
-}
-
-// Runs node ARGS in its own process group (killed whole after BUDGET seconds), echoing stdout and
-// keeping it for counting.
-function run(args, env) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args,
-      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-    children.add(child);
-    let out = '';
-    let overBudget = false;
-    const timer = setTimeout(() => {
-      overBudget = true;
-      log(`still running after ${BUDGET} s (FASTNET_SANITIZERS_BUDGET): killed`);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
-    }, BUDGET * 1000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      process.stdout.write(chunk);
-    });
-    const done = (result) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ overBudget, ...result });
-    };
-    child.on('error', (err) => done({ code: 1, signal: null, out: `${out}\n${err.message}` }));
-    child.on('close', (code, signal) => done({ code, signal, out }));
-  });
-}
-
-// node --test's TAP summary, counted as test/run-all.js does.
-function tapCount(out, label) {
-  const matches = [...out.matchAll(new RegExp(`^# ${label} (\\d+)\\s*$`, 'gm'))];
-  return matches.length ? Number(matches[matches.length - 1][1]) : null;
-}
-
-async function ownTests(env) {
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
-  log(`own tests: node --test ${files.length} files`);
-  const r = await run(['--test', '--test-reporter=tap', ...files.map((f) => path.join('test', f))], env);
-  if (r.overBudget) {
-    const passed = (r.out.match(/^ok \d+ /gm) || []).length;
-    const failed = (r.out.match(/^not ok \d+ /gm) || []).length;
-    return { passed, failed: failed + 1 };
-  }
-  const passed = tapCount(r.out, 'pass');
-  let failed = (tapCount(r.out, 'fail') || 0) + (tapCount(r.out, 'cancelled') || 0);
-  if (passed === null || (r.code !== 0 && failed === 0)) {
-    log(`node --test ended with ${r.signal || `code ${r.code}`} and ${passed === null ? 'no summary' : 'no failure'}`);
-    failed = Math.max(failed, 1);
-  }
-  return { passed: passed || 0, failed };
-}
-
-async function nodeSuite(env, args) {
-  log(`Node's net tests: node test/node-suite/run.js ${args.join(' ')}`.trimEnd());
-  const r = await run([path.join('test', 'node-suite', 'run.js'), ...args], env);
-  const lines = r.out.trimEnd().split('\n');
-  const m = /^(\d+) passed, (\d+) failed$/.exec(lines[lines.length - 1] || '');
-  if (!m) {
-    log(`the node suite ended without its "N passed, N failed" line (${r.signal || `exit ${r.code}`})`);
-    return { passed: 0, failed: 1 };
-  }
-  const result = { passed: Number(m[1]), failed: Number(m[2]) };
-  if (r.code !== 0 && result.failed === 0) result.failed = 1;
-  return result;
-}
-
 // What identifies a report: its error line and its first stack, without pids, addresses, threads, values.
 function reportKey(text) {
   const lines = text.split('\n');
@@ -265,11 +182,12 @@ async function main() {
   log(`ASAN_OPTIONS=${env.ASAN_OPTIONS}`);
   log(`UBSAN_OPTIONS=${env.UBSAN_OPTIONS}`);
 
-  const parts = [['own tests', await ownTests(env)]];
-  if (interrupted) process.exit(130);
+  const options = { env, budget: BUDGET, budgetVar: 'FASTNET_SANITIZERS_BUDGET' };
+  const parts = [['own tests', await ownTests(options)]];
+  if (interrupted()) process.exit(130);
   if (withSuite) {
-    parts.push(['Node\'s net tests', await nodeSuite(env, argv.slice(1))]);
-    if (interrupted) process.exit(130);
+    parts.push(['Node\'s net tests', await nodeSuite(argv.slice(1), options)]);
+    if (interrupted()) process.exit(130);
   }
   const reports = printReports(logDir);
   if (!reports) fs.rmSync(logDir, { recursive: true, force: true });
