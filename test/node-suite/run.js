@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Runs Node's own net tests (test/parallel/test-net-*, test/sequential/test-net-*) against fastnet.
+// Runs Node's own net tests (test/parallel/test-net-*, test/sequential/test-net-*) against fastnet; with
+// --stacks, Node's tests of what apps stack on net instead: the test-tls-*, test-cluster-* and
+// test-child-process-* files that use net.
 //
 //   node test/node-suite/run.js [options] [name-or-glob ...]
 //   npm run test:node -- test-net-pingpong            one test, printing its own output
@@ -22,7 +24,17 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const EXPECTATIONS = path.join(__dirname, 'expectations.json');
+// The test sets: which files, and where their expectations and result tables are.
+const SETS = {
+  net: { files: /^test-net-.*\.m?js$/, expectations: 'expectations.json', results: 'results' },
+  stacks: {
+    files: /^test-(tls|cluster|child-process)-.*\.m?js$/,
+    content: /require\(['"](node:)?net['"]\)|from ['"](node:)?net['"]/,   // only those that use net
+    expectations: 'expectations-stacks.json',
+    results: 'results-stacks',
+  },
+};
+let EXPECTATIONS = path.join(__dirname, SETS.net.expectations);
 const PRELOAD = path.join(__dirname, 'preload.js');
 const NS_MARKER = 'FASTNET_NODE_SUITE_NS';
 const MAJOR = process.versions.node.split('.')[0];
@@ -33,9 +45,11 @@ function usage() {
   return `usage: node test/node-suite/run.js [options] [name-or-glob ...]
 
 Runs Node's test-net-* tests against fastnet (the package at ${ROOT}).
+With --stacks: the test-tls-*, test-cluster-* and test-child-process-* tests that use net.
 Names match with or without directory and extension: test-net-pingpong, 'test-net-server-*',
 'sequential/*'. Without names, the whole set runs and the table goes to test/node-suite/results.md.
 
+  --stacks        the tls/cluster/child-process set (expectations-stacks.json, results-stacks.md)
   --core          run against core net (no swap): what fails on Node itself
   --update        rewrite expectations.json from this run (new failures get "TODO: reason")
   -j N            tests run at once from test/parallel (default 2; test/sequential runs alone)
@@ -54,7 +68,7 @@ Environment: NODE_SRC=/path/to/node/source (a Node ${MAJOR}.x checkout or releas
 
 function parseArgs(argv) {
   const opts = {
-    core: false, update: false, jobs: 2, timeout: 60, verbose: null, list: false, keep: false,
+    set: 'net', core: false, update: false, jobs: 2, timeout: 60, verbose: null, list: false, keep: false,
     netns: true, budget: Number(process.env.FASTNET_NODE_SUITE_BUDGET) || 0, patterns: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -65,6 +79,7 @@ function parseArgs(argv) {
       return v;
     };
     switch (arg) {
+      case '--stacks': opts.set = 'stacks'; break;
       case '--core': opts.core = true; break;
       case '--update': opts.update = true; break;
       case '-j': case '--jobs': opts.jobs = Math.max(1, parseInt(value(), 10) || 1); break;
@@ -149,11 +164,12 @@ function findNodeSource() {
 
 // ---- the test set ----
 
-function listTests(src) {
+function listTests(src, set) {
   const tests = [];
   for (const dir of ['parallel', 'sequential']) {
     for (const file of fs.readdirSync(path.join(src, 'test', dir)).sort()) {
-      if (/^test-net-.*\.m?js$/.test(file)) {
+      if (set.files.test(file) &&
+          (!set.content || set.content.test(fs.readFileSync(path.join(src, 'test', dir, file), 'utf8')))) {
         tests.push({ name: `${dir}/${file}`, dir, file, parallel: dir === 'parallel' });
       }
     }
@@ -291,7 +307,7 @@ function setUpNamespaces() {
 
 // ---- running ----
 
-function copyTree(src, opts) {
+function copyTree(src, opts, tests) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fastnet-node-suite-'));
   const test = path.join(tmp, 'test');
   for (const dir of ['common', 'fixtures']) {
@@ -300,7 +316,7 @@ function copyTree(src, opts) {
   for (const dir of ['parallel', 'sequential']) {
     fs.mkdirSync(path.join(test, dir), { recursive: true });
     for (const file of fs.readdirSync(path.join(src, 'test', dir))) {
-      if (/^test-net-.*\.m?js$/.test(file) || file.endsWith('.status')) {
+      if (file.endsWith('.status') || tests.some((t) => t.dir === dir && t.file === file)) {
         fs.copyFileSync(path.join(src, 'test', dir, file), path.join(test, dir, file));
       }
     }
@@ -497,7 +513,9 @@ async function main() {
     die(`${src} holds Node ${srcMajor}.x tests, but this is Node ${process.versions.node}: ` +
       `set NODE_SRC to a Node ${MAJOR}.x source tree`);
   }
-  const allTests = listTests(src);
+  const set = SETS[opts.set];
+  EXPECTATIONS = path.join(__dirname, set.expectations);
+  const allTests = listTests(src, set);
   const tests = selectTests(allTests, opts.patterns);
   if (opts.list) {
     tests.forEach((t) => console.log(t.name));
@@ -520,7 +538,7 @@ async function main() {
   process.umask(0o022);
 
   const expectations = readExpectations();
-  const { tmp, cleanup } = copyTree(src, opts);
+  const { tmp, cleanup } = copyTree(src, opts, allTests);
   const logDir = path.join(os.tmpdir(), `fastnet-node-suite-logs${opts.core ? '-core' : ''}`);
   fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(logDir, { recursive: true });
@@ -611,10 +629,10 @@ async function main() {
   const header = {
     target,
     versions,
-    args: (opts.core ? ' --core' : '') + (opts.patterns.length ? ` ${opts.patterns.join(' ')}` : ''),
+    args: (opts.set === 'stacks' ? ' --stacks' : '') + (opts.core ? ' --core' : '') + (opts.patterns.length ? ` ${opts.patterns.join(' ')}` : ''),
   };
   const tableFile = opts.patterns.length === 0 ?
-    path.join(__dirname, opts.core ? 'results-core.md' : 'results.md') :
+    path.join(__dirname, `${set.results}${opts.core ? '-core' : ''}.md`) :
     path.join(os.tmpdir(), `fastnet-node-suite-results${opts.core ? '-core' : ''}.md`);
   writeTable(tableFile, results, summary, header);
 
