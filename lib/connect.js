@@ -1,6 +1,7 @@
 'use strict';
 // Connecting a Socket: argument checks, DNS lookup, autoSelectFamily (happy eyeballs), the native connect.
-const { isIP } = require('net');   // core's: a pure function, no handles
+const coreNet = require('net');
+const { isIP } = coreNet;   // core's: a pure function, no handles
 const { binding, kOwner, closeHandle } = require('./native');
 const {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_IP_ADDRESS, ERR_INVALID_ADDRESS_FAMILY, ERR_SOCKET_CONNECTION_TIMEOUT,
@@ -13,23 +14,12 @@ const socketInternals = require('./socket');
 const kConnectRequest = Symbol('kConnectRequest');
 let dns;
 
-// Defaults, as core reads them from --[no-]network-family-autoselection[-attempt-timeout=N]
-const defaults = { autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 250 };
-function readCommandLineDefaults() {
-  const args = [...(process.env.NODE_OPTIONS || '').split(/\s+/), ...process.execArgv];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--network-family-autoselection' || arg === '--enable-network-family-autoselection') {
-      defaults.autoSelectFamily = true;
-    } else if (arg === '--no-network-family-autoselection') {
-      defaults.autoSelectFamily = false;
-    } else if (arg.startsWith('--network-family-autoselection-attempt-timeout')) {
-      const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i]);
-      if (Number.isInteger(value) && value > 0) defaults.autoSelectFamilyAttemptTimeout = value;
-    }
-  }
-}
-readCommandLineDefaults();
+// Defaults: core's at load time, which it took from the command line (--[no-]network-family-autoselection,
+// --network-family-autoselection-attempt-timeout) and this Node version's own defaults. From then on, ours.
+const defaults = {
+  autoSelectFamily: coreNet.getDefaultAutoSelectFamily(),
+  autoSelectFamilyAttemptTimeout: coreNet.getDefaultAutoSelectFamilyAttemptTimeout(),
+};
 
 function getDefaultAutoSelectFamily() { return defaults.autoSelectFamily; }
 function setDefaultAutoSelectFamily(value) {

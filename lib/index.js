@@ -1,13 +1,16 @@
 'use strict';
 // fastnet: Node's `net` API over native libuv handles. Same exports, same events, same errors.
 const core = require('net');
-const { binding, onclose } = require('./native');
+const { binding } = require('./native');
+const { executionAsyncId } = require('async_hooks');
 const { Socket, normalizeArgs, onread, onwrite, onshutdown, ontimeout } = require('./socket');
 const { Server, createServerHandle, onconnection } = require('./server');
 const connect = require('./connect');
 const { channels } = require('./diagnostics');
+require('./ipc');  // fastnet sockets and servers through child_process and cluster IPC (installs once)
 
-binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, onclose });
+binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, executionAsyncId });
+require('./handles').install();
 // A write deferred until the loop polls (see src/stream.c) goes out at exit too: no iteration comes. Those
 // sent whole are completed here, so that what their Writable buffered behind them is written as well.
 process.on('exit', () => {
@@ -35,24 +38,32 @@ function _setSimultaneousAccepts() {   // a Windows-only knob in core; here only
   }
 }
 
+// Address utilities hold no sockets: core's own are used as they are.
+const { BlockList, SocketAddress, isIP, isIPv4, isIPv6 } = core;
+const {
+  getDefaultAutoSelectFamily, setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,
+} = connect;
+
+// Every value a plain name (or `key: name`): Node finds ESM named exports of a CommonJS module by reading this
+// literal (cjs-module-lexer), and stops at the first value that is not an identifier (`core.BlockList`).
 module.exports = {
   _createServerHandle: createServerHandle,
   _normalizeArgs: normalizeArgs,
   _setSimultaneousAccepts,
-  // Address utilities hold no sockets: core's own are used as they are.
-  BlockList: core.BlockList,
-  SocketAddress: core.SocketAddress,
+  BlockList,
+  SocketAddress,
   connect: createConnection,
   createConnection,
   createServer,
-  isIP: core.isIP,
-  isIPv4: core.isIPv4,
-  isIPv6: core.isIPv6,
+  isIP,
+  isIPv4,
+  isIPv6,
   Server,
   Socket,
   Stream: Socket,
-  getDefaultAutoSelectFamily: connect.getDefaultAutoSelectFamily,
-  setDefaultAutoSelectFamily: connect.setDefaultAutoSelectFamily,
-  getDefaultAutoSelectFamilyAttemptTimeout: connect.getDefaultAutoSelectFamilyAttemptTimeout,
-  setDefaultAutoSelectFamilyAttemptTimeout: connect.setDefaultAutoSelectFamilyAttemptTimeout,
+  getDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamilyAttemptTimeout,
 };

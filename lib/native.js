@@ -4,19 +4,12 @@
 const binding = require(process.env.FASTNET_ADDON || '../build/Release/fastnet.node');
 
 const kOwner = Symbol('fastnet.owner');     // handle -> the Socket or Server that owns it
-const kOnClose = Symbol('fastnet.onclose'); // handle -> what to run once uv_close completes
 
+// close(cb) calls cb once uv_close completed, as core's handles do (so this works on those too).
 // `reset` closes a TCP socket with RST instead of FIN.
 function closeHandle(handle, callback, reset = false) {
-  handle[kOnClose] = callback;
-  if (reset) handle.reset();
-  else handle.close();
+  if (reset) handle.reset(callback);
+  else handle.close(callback);
 }
 
-function onclose() {
-  const callback = this[kOnClose];
-  this[kOnClose] = null;
-  if (typeof callback === 'function') callback();
-}
-
-module.exports = { binding, kOwner, closeHandle, onclose };
+module.exports = { binding, kOwner, closeHandle };

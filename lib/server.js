@@ -158,6 +158,10 @@ function listenInCluster(server, address, port, addressType, backlog, fd, exclus
     }
     if (server._handle) closeHandle(server._handle);
     server._handle = handle;
+    // Cluster finds the server through the handle it gave, by core's owner symbol, as for core's servers:
+    // disconnect() closes the server (and waits for its 'close'), and maxConnections hands connections back.
+    const owner = require('./ipc').coreOwnerSymbol();
+    if (owner) handle[owner] = server;
     server._listen2(address, port, addressType, backlog, fd, flags);
   });
 }
@@ -212,7 +216,7 @@ Server.prototype.listen = function(...args) {
   // (handle[, backlog][, cb]) with one of our own native server handles
   if (options instanceof binding.Server) {
     this._handle = options;
-    listenInCluster(this, null, -1, -1, backlogFromArgs);
+    listenInCluster(this, null, -1, -1, backlogFromArgs, undefined, true);  // exclusive: a worker listens on it itself
     return this;
   }
   addServerAbortSignalOption(this, options);
@@ -236,6 +240,11 @@ Server.prototype.listen = function(...args) {
   }
   // (path[, backlog][, cb]) or ({ path })
   if (options.path && isPipeName(options.path)) {
+    // an abstract socket ('\0name') has no file to chmod
+    if (options.path[0] === '\0' && (options.readableAll || options.writableAll)) {
+      throw ERR_INVALID_ARG_VALUE('options', options,
+                                  'can not set readableAll or writableAllt to true when path is abstract unix socket');
+    }
     const pipeName = this._pipeName = options.path;
     backlog = options.backlog || backlogFromArgs;
     listenInCluster(this, pipeName, -1, -1, backlog, undefined, options.exclusive);
@@ -278,8 +287,25 @@ Server.prototype.address = function() {
   return null;
 };
 
+// Connections sent to other processes (child_process send) count as long as those processes keep them:
+// core's child_process gives the server, per channel, a list it can ask (_setupWorker).
 Server.prototype.getConnections = function(cb) {
-  process.nextTick(cb, null, this._connections);
+  let left = this._workers.length;
+  let total = this._connections;
+  if (!this._usingWorkers || left === 0) {
+    process.nextTick(cb, null, total);
+    return this;
+  }
+  const oncount = (err, count) => {
+    if (left < 0) return;
+    if (err) {
+      left = -1;
+      return process.nextTick(cb, err);
+    }
+    total += count;
+    if (--left === 0) process.nextTick(cb, null, total);
+  };
+  for (const worker of this._workers) worker.getConnections(oncount);
   return this;
 };
 
@@ -293,7 +319,19 @@ Server.prototype.close = function(cb) {
     closeHandle(this._handle);
     this._handle = null;
   }
-  this._emitCloseIfDrained();
+  if (this._usingWorkers && this._workers.length > 0) {
+    // 'close' once every process that got connections closed them; counted as one until then, so it comes once
+    let left = this._workers.length;
+    this._connections++;
+    const onWorkerClose = () => {
+      if (--left !== 0) return;
+      this._connections = 0;
+      this._emitCloseIfDrained();
+    };
+    for (const worker of this._workers) worker.close(onWorkerClose);
+  } else {
+    this._emitCloseIfDrained();
+  }
   return this;
 };
 
@@ -319,7 +357,15 @@ Server.prototype[EventEmitter.captureRejectionSymbol] = function(err, event, soc
   }
 };
 
-Server.prototype._setupWorker = function() {};
+// child_process, on the first socket of this server sent over a channel: the list of what went there.
+Server.prototype._setupWorker = function(socketList) {
+  this._usingWorkers = true;
+  this._workers.push(socketList);
+  socketList.once('exit', (list) => {
+    const at = this._workers.indexOf(list);
+    if (at !== -1) this._workers.splice(at, 1);
+  });
+};
 
 Server.prototype.ref = function() {
   this._unref = false;

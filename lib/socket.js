@@ -25,6 +25,7 @@ const kBuffer = Symbol('kBuffer');
 const kBufferGen = Symbol('kBufferGen');
 const kBufferCb = Symbol('kBufferCb');
 const normalizedArgs = Symbol('normalizedArgs');
+const kWrappedUnconnected = Symbol('kWrappedUnconnected');
 
 // Native string encodings: everything else goes through Buffer.from in JS.
 const nativeEncodings = { __proto__: null, utf8: 0, 'utf-8': 0, latin1: 1, binary: 1, ascii: 1, ucs2: 2, 'ucs-2': 2, utf16le: 2, 'utf-16le': 2 };
@@ -87,6 +88,7 @@ function Socket(options) {
   this[kBuffer] = null;
   this[kBufferCb] = null;
   this[kBufferGen] = null;
+  this[kWrappedUnconnected] = false;
 
   if (typeof options === 'number') options = { fd: options };
   else options = { ...options };
@@ -183,6 +185,14 @@ function addClientAbortSignalOption(socket, options) {
 // Called when 'end' is emitted: without allowHalfOpen, our side is done writing too.
 function onReadableStreamEnd() {
   if (!this.allowHalfOpen) this.write = writeAfterFIN;
+}
+
+// Core's tls (and http2) take a core net.Socket's native handle, so that socket's own JS side sees neither data
+// nor EOF, and the TLSSocket alone decides on half-close and waits for 'connect'. Any other stream, a fastnet
+// socket included, goes through core's JSStreamSocket: it hands our data on from a 'data' listener
+// (handle.readBuffer), passes EOF on, ends us once TLS has written its last record, and destroys us on close.
+function isWrappedByCore(socket) {
+  return socket.listeners('data').some((fn) => /\.readBuffer\(/.test(Function.prototype.toString.call(fn)));
 }
 
 function writeAfterFIN(chunk, encoding, cb) {
@@ -374,11 +384,19 @@ Socket.prototype._destroy = function(exception, cb) {
   const handle = this._handle;
   if (handle) {
     const isException = !!exception;
-    this[kBytesRead] = handle.bytesRead();
-    this[kBytesWritten] = handle.bytesWritten();
+    this[kBytesRead] = handle.bytesRead;
+    this[kBytesWritten] = handle.bytesWritten;
     const reset = this.resetAndClosing === true;
     this.resetAndClosing = false;
-    closeHandle(handle, () => this.emit('close', isException), reset);
+    // Wrapped, core's TLSSocket closes after us, an immediate after destroying us: the fd is closed at once, so
+    // say so in an immediate queued before that one (after the error's tick), as core's socket does under TLS
+    // when TLS took its handle (not when wrapped before connect(), like ours).
+    if (!this[kWrappedUnconnected] && isWrappedByCore(this)) {
+      closeHandle(handle, null, reset);
+      setImmediate(() => this.emit('close', isException));
+    } else {
+      closeHandle(handle, () => this.emit('close', isException), reset);
+    }
     this._handle = null;
     this._sockname = null;
     cb(exception);
@@ -419,14 +437,14 @@ function getter(name, fn) {
   Object.defineProperty(Socket.prototype, name, { get: fn, configurable: true, enumerable: true });
 }
 
-getter('bytesRead', function() { return this._handle ? this._handle.bytesRead() : this[kBytesRead]; });
+getter('bytesRead', function() { return this._handle ? this._handle.bytesRead : this[kBytesRead]; });
 getter('remoteAddress', function() { return this._getpeername().address; });
 getter('remoteFamily', function() { return this._getpeername().family; });
 getter('remotePort', function() { return this._getpeername().port; });
 getter('localAddress', function() { return this._getsockname().address; });
 getter('localPort', function() { return this._getsockname().port; });
 getter('localFamily', function() { return this._getsockname().family; });
-getter('_bytesDispatched', function() { return this._handle ? this._handle.bytesWritten() : this[kBytesWritten]; });
+getter('_bytesDispatched', function() { return this._handle ? this._handle.bytesWritten : this[kBytesWritten]; });
 getter('bytesWritten', function() {
   let bytes = this._bytesDispatched;
   const data = this._pendingData;
@@ -444,7 +462,9 @@ getter('bytesWritten', function() {
 });
 
 Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
-  if (this.connecting) {
+  // Wrapped before connect() was called: core's TLSSocket holds its first record until 'connect'; so do we.
+  if (!this._handle && !this[kWrappedUnconnected]) this[kWrappedUnconnected] = isWrappedByCore(this);
+  if (this.connecting || (!this._handle && this[kWrappedUnconnected])) {
     this._pendingData = data;
     this._pendingEncoding = encoding;
     const onClose = () => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
@@ -466,6 +486,7 @@ Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
   if (writev) {
     result = writevChunks(handle, data);
   } else if (typeof data === 'string') {
+    if (encoding === 'buffer') throw stringAsBufferError();
     const native = nativeEncodings[encoding];
     result = native !== undefined ? handle.writeString(data, native) : handle.writeBuffer(Buffer.from(data, encoding));
   } else {
@@ -481,6 +502,13 @@ Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
 // each element of an array through N-API, or a Buffer.from per string, costs more than the copy.
 const JOIN_MAX = 64 * 1024;
 const joinScratch = Buffer.allocUnsafeSlow(JOIN_MAX);
+
+// write('x', 'buffer'): a string said to be a Buffer. Core's native write throws this (code, message, no more).
+function stringAsBufferError() {
+  const err = new TypeError('Second argument must be a buffer');
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
 
 function writevChunks(handle, data) {
   const { chunk: first, encoding } = data[0];
@@ -597,6 +625,8 @@ function onread(nread, buffer) {
     return;
   }
   if (!socket._readableState.endEmitted) {
+    // Wrapped: ending our writable side now would cut off what TLS still has to send (core's would not).
+    if (!socket.allowHalfOpen && isWrappedByCore(socket)) socket.allowHalfOpen = true;
     socket.push(null);
     socket.read(0);
   }

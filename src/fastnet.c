@@ -1,8 +1,10 @@
 /* Module init: per-env state, the Socket and Server classes, the JS callbacks, teardown. */
 #include "handle.h"
+#include <errno.h>
+#include <fcntl.h>
 
 static const char* const fn_callback_names[FN_CALLBACK_COUNT] = {
-  "onread", "onwrite", "onconnect", "onshutdown", "ontimeout", "onconnection", "onclose",
+  "onread", "onwrite", "onconnect", "onshutdown", "ontimeout", "onconnection", "executionAsyncId",
 };
 
 /* setCallbacks({onread, onwrite, ...}): the functions every native event calls, once per env. */
@@ -73,6 +75,18 @@ static napi_value fn_guess_handle_type(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* dup(fd): a close-on-exec duplicate of a descriptor, or a negative uv error. Sending a handle over IPC
+ * gives core's child_process a core handle over a duplicate, so the original stays fastnet's (lib/ipc.js). */
+static napi_value fn_dup(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd = -1;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) return fn_int(env, UV_EBADF);
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return fn_int(env, copy < 0 ? uv_translate_sys_error(errno) : copy);
+}
+
 static napi_status fn__export_int(napi_env env, napi_value exports, const char* name, int value) {
   return napi_set_named_property(env, exports, name, fn_int(env, value));
 }
@@ -109,9 +123,15 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value flush_all;
   NAPI_CALL(env, napi_create_function(env, "flushAll", NAPI_AUTO_LENGTH, fn_stream_flush_all, NULL, &flush_all));
   NAPI_CALL(env, napi_set_named_property(env, exports, "flushAll", flush_all));
+  napi_value active;
+  NAPI_CALL(env, napi_create_function(env, "activeHandles", NAPI_AUTO_LENGTH, fn_handle_active, NULL, &active));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "activeHandles", active));
   napi_value guess;
   NAPI_CALL(env, napi_create_function(env, "guessHandleType", NAPI_AUTO_LENGTH, fn_guess_handle_type, NULL, &guess));
   NAPI_CALL(env, napi_set_named_property(env, exports, "guessHandleType", guess));
+  napi_value dup;
+  NAPI_CALL(env, napi_create_function(env, "dup", NAPI_AUTO_LENGTH, fn_dup, NULL, &dup));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "dup", dup));
   NAPI_CALL(env, fn__export_int(env, exports, "TCP", FN_TCP));
   NAPI_CALL(env, fn__export_int(env, exports, "PIPE", FN_PIPE));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_EOF", UV_EOF));

@@ -38,11 +38,12 @@ bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope) {
   return !h->fenv->exiting && napi_open_handle_scope(h->fenv->env, scope) == napi_ok;
 }
 
-void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv) {
+/* Calls fn (a reference) with the handle as `this`, through its async context. */
+static void fn__call_ref(fn_handle_t* h, napi_ref ref, size_t argc, napi_value* argv) {
   napi_env env = h->fenv->env;
   napi_value recv, fn, result;
   if (napi_get_reference_value(env, h->self, &recv) != napi_ok || recv == NULL) return;
-  if (napi_get_reference_value(env, h->fenv->callbacks[which], &fn) != napi_ok || fn == NULL) return;
+  if (ref == NULL || napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return;
   napi_status status = napi_make_callback(env, h->async, recv, fn, argc, argv, &result);
   if (status == napi_pending_exception) {
     /* like core: an exception thrown by a callback is uncaught */
@@ -50,6 +51,10 @@ void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value*
     if (napi_get_and_clear_last_exception(env, &exception) == napi_ok) napi_fatal_exception(env, exception);
   }
   /* any other failure means the env can no longer run JS (it is shutting down): nothing to tell */
+}
+
+void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv) {
+  fn__call_ref(h, h->fenv->callbacks[which], argc, argv);
 }
 
 /* A request completed: tell JS its status, in a scope of its own. */
@@ -61,16 +66,18 @@ void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status) {
   napi_close_handle_scope(h->fenv->env, scope);
 }
 
-/* After both uv handles (stream and timer) closed: tell JS, drop the strong reference, unlink. */
+/* After both uv handles (stream and timer) closed: call close(cb)'s cb, drop the strong reference, unlink. */
 static void fn_handle__closed(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
   napi_env env = fenv->env;
   h->state = FN_CLOSED;
   napi_handle_scope scope;
-  if (fn_js_enter(h, &scope)) {
-    fn_call_js(h, FN_ONCLOSE, 0, NULL);
+  if (h->close_cb && fn_js_enter(h, &scope)) {
+    fn__call_ref(h, h->close_cb, 0, NULL);
     napi_close_handle_scope(env, scope);
   }
+  if (h->close_cb) napi_delete_reference(env, h->close_cb);
+  h->close_cb = NULL;
   if (h->onread_buffer) napi_delete_reference(env, h->onread_buffer);
   h->onread_buffer = NULL;
   napi_async_destroy(env, h->async);
@@ -127,6 +134,12 @@ static void fn_handle__free_wrapped(uv_handle_t* handle) {
   if (h->finalized) free(h);
 }
 
+/* The async resource type, as core names its handles' providers. */
+static const char* fn_handle__provider(const fn_handle_t* h) {
+  return h->type == FN_TCP ? (h->kind == FN_SERVER ? "TCPSERVERWRAP" : "TCPWRAP")
+                           : (h->kind == FN_SERVER ? "PIPESERVERWRAP" : "PIPEWRAP");
+}
+
 /* new Socket(type) / new Server(type): type 0 = TCP, 1 = Unix socket (pipe). */
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind) {
   size_t argc = 1;
@@ -161,10 +174,8 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
     return NULL;
   }
   h->uv.handle.data = h;
-  const char* name = type == FN_TCP ? (kind == FN_SERVER ? "TCPSERVERWRAP" : "TCPWRAP")
-                                    : (kind == FN_SERVER ? "PIPESERVERWRAP" : "PIPEWRAP");
   napi_value resource_name;
-  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
+  if (napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
       napi_type_tag_object(env, self, &fn_handle_type_tag) != napi_ok ||
       napi_wrap(env, self, h, fn_handle__finalize, NULL, &h->self) != napi_ok) {
     uv_close(&h->uv.handle, fn_handle__free_unwrapped);
@@ -200,11 +211,80 @@ fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc,
   return data;
 }
 
+/* Keeps cb (if a function) for when the close completes; as core's HandleWrap, only the first close counts. */
+bool fn_handle_set_close_cb(fn_handle_t* h, napi_value cb) {
+  napi_valuetype type;
+  napi_env env = h->fenv->env;
+  if (h->state != FN_OPEN || h->close_cb) return true;
+  if (napi_typeof(env, cb, &type) != napi_ok || type != napi_function) return true;
+  return napi_create_reference(env, cb, 1, &h->close_cb) == napi_ok;
+}
+
+/* close([cb]) */
 napi_value fn_handle_close_js(napi_env env, napi_callback_info info) {
-  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
+  if (argc > 0 && !fn_handle_set_close_cb(h, argv[0])) return NULL;
   fn_handle_close(h);
   return NULL;
+}
+
+/* getAsyncId(): the async id of the handle's context, as core's handles report theirs (http's agent asks it
+ * when it reuses a socket). N-API does not expose it, so ask JS: executionAsyncId() inside a callback made
+ * with that context. Called from JS, the callback scope is nested: no ticks run. Asked once, then kept. */
+napi_value fn_handle_get_async_id(napi_env env, napi_callback_info info) {
+  napi_value self, fn, result;
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  if (h->async_id == 0 && h->state != FN_CLOSED && h->fenv->callbacks[FN_EXECUTION_ASYNC_ID]) {
+    NAPI_CALL(env, napi_get_reference_value(env, h->self, &self));
+    NAPI_CALL(env, napi_get_reference_value(env, h->fenv->callbacks[FN_EXECUTION_ASYNC_ID], &fn));
+    NAPI_CALL(env, napi_make_callback(env, h->async, self, fn, 0, NULL, &result));
+    NAPI_CALL(env, napi_get_value_double(env, result, &h->async_id));
+  }
+  return fn_double(env, h->async_id > 0 ? h->async_id : -1);
+}
+
+/* asyncReset([resource]): a new async context (new id, destroy and init hooks), as core's handles do when
+ * http's agent hands a kept-alive socket to its next request: the socket's events then run in that request's
+ * context (AsyncLocalStorage), not the first one's. */
+napi_value fn_handle_async_reset(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], resource, name;
+  napi_valuetype type = napi_undefined;
+  napi_async_context async;
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  if (h == NULL || h->state == FN_CLOSED) return NULL;
+  if (argc > 0) NAPI_CALL(env, napi_typeof(env, argv[0], &type));
+  if (type == napi_object) resource = argv[0];
+  else NAPI_CALL(env, napi_get_reference_value(env, h->self, &resource));
+  NAPI_CALL(env, napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &name));
+  NAPI_CALL(env, napi_async_init(env, resource, name, &async));
+  napi_async_destroy(env, h->async);
+  h->async = async;
+  h->async_id = 0;
+  return NULL;
+}
+
+/* activeHandles(): the handles that keep the loop alive (open or closing, ref'd), oldest first, as
+ * process._getActiveHandles() lists core's. Only asked by that function (see lib/handles.js). */
+napi_value fn_handle_active(napi_env env, napi_callback_info info) {
+  fn_env_t* fenv;
+  napi_value out, obj;
+  FN_UNUSED(info);
+  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
+  NAPI_CALL(env, napi_create_array(env, &out));
+  fn_handle_t* last = fenv->handles;
+  while (last && last->next) last = last->next;
+  uint32_t i = 0;
+  for (fn_handle_t* h = last; h; h = h->prev) {  /* the list is newest first */
+    if (!uv_has_ref(&h->uv.handle) || h->self == NULL) continue;
+    if (napi_get_reference_value(env, h->self, &obj) != napi_ok || obj == NULL) continue;
+    NAPI_CALL(env, napi_set_element(env, out, i++, obj));
+  }
+  return out;
 }
 
 napi_value fn_handle_ref(napi_env env, napi_callback_info info) {
@@ -227,6 +307,7 @@ napi_value fn_handle_has_ref(napi_env env, napi_callback_info info) {
   return fn_bool(env, h->state == FN_OPEN && uv_has_ref(&h->uv.handle));
 }
 
+/* the `fd` getter: the descriptor, or -1 once closed (core's handles have the same) */
 napi_value fn_handle_fd(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;

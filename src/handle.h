@@ -37,7 +37,7 @@ enum fn_callback {
   FN_ONSHUTDOWN,    /* socket: (status) */
   FN_ONTIMEOUT,     /* socket: () idle timeout */
   FN_ONCONNECTION,  /* server: (status[, clientHandle]) */
-  FN_ONCLOSE,       /* both: () after uv_close's callback */
+  FN_EXECUTION_ASYNC_ID, /* both: async_hooks.executionAsyncId, for getAsyncId() (see handle.c) */
   FN_CALLBACK_COUNT
 };
 
@@ -78,6 +78,8 @@ struct fn_handle_s {
   fn_env_t* fenv;
   napi_ref self;                    /* strong from construction until close completes */
   napi_async_context async;
+  double async_id;                  /* 0 until getAsyncId() first asks */
+  napi_ref close_cb;                /* close(cb) / reset(cb): called once the close completed */
   fn_handle_t* prev;
   fn_handle_t* next;
   uint8_t type;                     /* fn_type */
@@ -111,6 +113,10 @@ void fn_handle_close(fn_handle_t* h);
 void fn_handle_close_all(fn_env_t* fenv);
 void fn_env_check_done(fn_env_t* fenv);
 napi_value fn_handle_close_js(napi_env env, napi_callback_info info);
+bool fn_handle_set_close_cb(fn_handle_t* h, napi_value cb);
+napi_value fn_handle_get_async_id(napi_env env, napi_callback_info info);
+napi_value fn_handle_async_reset(napi_env env, napi_callback_info info);
+napi_value fn_handle_active(napi_env env, napi_callback_info info);
 napi_value fn_handle_ref(napi_env env, napi_callback_info info);
 napi_value fn_handle_unref(napi_env env, napi_callback_info info);
 napi_value fn_handle_has_ref(napi_env env, napi_callback_info info);

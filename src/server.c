@@ -77,7 +77,9 @@ napi_value fn_server_class(napi_env env) {
     {"ref", NULL, fn_handle_ref, NULL, NULL, NULL, napi_default_method, NULL},
     {"unref", NULL, fn_handle_unref, NULL, NULL, NULL, napi_default_method, NULL},
     {"hasRef", NULL, fn_handle_has_ref, NULL, NULL, NULL, napi_default_method, NULL},
-    {"fd", NULL, fn_handle_fd, NULL, NULL, NULL, napi_default_method, NULL},
+    {"fd", NULL, NULL, fn_handle_fd, NULL, NULL, napi_default, NULL},
+    {"getAsyncId", NULL, fn_handle_get_async_id, NULL, NULL, NULL, napi_default_method, NULL},
+    {"asyncReset", NULL, fn_handle_async_reset, NULL, NULL, NULL, napi_default_method, NULL},
     {"isPipe", NULL, fn_handle_is_pipe, NULL, NULL, NULL, napi_default_method, NULL},
   };
   napi_value cls;

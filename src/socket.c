@@ -71,11 +71,15 @@ static napi_value fn_socket_set_keep_alive(napi_env env, napi_callback_info info
   return fn_int(env, uv_tcp_keepalive(&h->uv.tcp, enable, delay));
 }
 
-/* reset(): close with RST instead of FIN (TCP, as uv_tcp_close_reset does); a plain close for a Unix socket. */
+/* reset([cb]): close with RST instead of FIN (TCP, as uv_tcp_close_reset does); a plain close for a Unix
+ * socket. cb as close(cb)'s. */
 static napi_value fn_socket_reset(napi_env env, napi_callback_info info) {
-  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (argc > 0 && !fn_handle_set_close_cb(h, argv[0])) return NULL;
   if (h->type != FN_TCP) {
     fn_handle_close(h);
     return fn_int(env, 0);
@@ -172,7 +176,7 @@ napi_value fn_socket_class(napi_env env) {
     {"writeBuffer", NULL, fn_stream_write_buffer, NULL, NULL, NULL, napi_default_method, NULL},
     {"writeString", NULL, fn_stream_write_string, NULL, NULL, NULL, napi_default_method, NULL},
     {"writev", NULL, fn_stream_writev, NULL, NULL, NULL, napi_default_method, NULL},
-    {"writeQueueSize", NULL, fn_stream_write_queue_size, NULL, NULL, NULL, napi_default_method, NULL},
+    {"writeQueueSize", NULL, NULL, fn_stream_write_queue_size, NULL, NULL, napi_default, NULL},
     {"setOnreadBuffer", NULL, fn_stream_set_onread_buffer, NULL, NULL, NULL, napi_default_method, NULL},
     {"shutdown", NULL, fn_stream_shutdown, NULL, NULL, NULL, napi_default_method, NULL},
     {"close", NULL, fn_handle_close_js, NULL, NULL, NULL, napi_default_method, NULL},
@@ -180,15 +184,18 @@ napi_value fn_socket_class(napi_env env) {
     {"ref", NULL, fn_handle_ref, NULL, NULL, NULL, napi_default_method, NULL},
     {"unref", NULL, fn_handle_unref, NULL, NULL, NULL, napi_default_method, NULL},
     {"hasRef", NULL, fn_handle_has_ref, NULL, NULL, NULL, napi_default_method, NULL},
-    {"fd", NULL, fn_handle_fd, NULL, NULL, NULL, napi_default_method, NULL},
+    {"fd", NULL, NULL, fn_handle_fd, NULL, NULL, napi_default, NULL},
+    {"getAsyncId", NULL, fn_handle_get_async_id, NULL, NULL, NULL, napi_default_method, NULL},
+    {"asyncReset", NULL, fn_handle_async_reset, NULL, NULL, NULL, napi_default_method, NULL},
     {"isPipe", NULL, fn_handle_is_pipe, NULL, NULL, NULL, napi_default_method, NULL},
     {"getsockname", NULL, fn_handle_getsockname, NULL, NULL, NULL, napi_default_method, NULL},
     {"getpeername", NULL, fn_handle_getpeername, NULL, NULL, NULL, napi_default_method, NULL},
     {"setNoDelay", NULL, fn_socket_set_no_delay, NULL, NULL, NULL, napi_default_method, NULL},
     {"setKeepAlive", NULL, fn_socket_set_keep_alive, NULL, NULL, NULL, napi_default_method, NULL},
     {"setTimeout", NULL, fn_socket_set_timeout, NULL, NULL, NULL, napi_default_method, NULL},
-    {"bytesRead", NULL, fn_socket_bytes_read, NULL, NULL, NULL, napi_default_method, NULL},
-    {"bytesWritten", NULL, fn_socket_bytes_written, NULL, NULL, NULL, napi_default_method, NULL},
+    /* getters, like core's: fd, writeQueueSize, bytesRead, bytesWritten */
+    {"bytesRead", NULL, NULL, fn_socket_bytes_read, NULL, NULL, napi_default, NULL},
+    {"bytesWritten", NULL, NULL, fn_socket_bytes_written, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
   NAPI_CALL(env, napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, fn_socket__construct, NULL,

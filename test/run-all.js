@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 // `npm test`: our own tests (node --test test/*.test.js), then Node's net tests against fastnet
-// (test/node-suite/run.js). Ends with one line `N passed, N failed` summing both; exits non-zero
-// when either part failed. Arguments are passed on to the node suite.
+// (test/node-suite/run.js), then Node's tls/cluster/child-process tests that use net (run.js --stacks).
+// Ends with one line `N passed, N failed` summing all three; exits non-zero when any part failed.
+// Arguments are passed on to the node suite (and then the stacks set is not run).
 
 const { ownTests, nodeSuite, interrupted } = require('./runner');
 
@@ -13,13 +14,17 @@ async function main() {
   const own = await ownTests({ budget: OWN_BUDGET, budgetVar: 'FASTNET_OWN_TESTS_BUDGET' });
   if (interrupted()) process.exit(130);
   console.log(`run-all: own tests: ${own.passed} passed, ${own.failed} failed\n`);
-  const suite = await nodeSuite(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const suite = await nodeSuite(args);
+  if (interrupted()) process.exit(130);
+  const stacks = args.length ? { passed: 0, failed: 0 } : await nodeSuite(['--stacks']);
   if (interrupted()) process.exit(130);
   console.log('');
   console.log(`run-all: own tests ${own.passed} passed, ${own.failed} failed; ` +
-    `Node's net tests ${suite.passed} passed, ${suite.failed} failed`);
-  const passed = own.passed + suite.passed;
-  const failed = own.failed + suite.failed;
+    `Node's net tests ${suite.passed} passed, ${suite.failed} failed; ` +
+    `Node's tls/cluster/child-process tests ${stacks.passed} passed, ${stacks.failed} failed`);
+  const passed = own.passed + suite.passed + stacks.passed;
+  const failed = own.failed + suite.failed + stacks.failed;
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }
