@@ -22,8 +22,9 @@ test('every native method, any arguments, any receiver, open or closed: no crash
         for (const a of vals) for (const b of [undefined, 0, '1', true, vals[15]]) {
           try { calls++; obj[name](a, b, a); } catch { threw++; }
         }
-        for (const other of [{}, null, 1, foreign, binding]) {
-          try { calls++; proto[name].call(other, 1); } catch { threw++; }
+        const { get, value } = Object.getOwnPropertyDescriptor(proto, name);  // getters too (fd, bytesRead...)
+        for (const other of [{}, null, 1, foreign, binding, obj]) {
+          try { calls++; (get || value).call(other, 1); } catch { threw++; }
         }
       }
     }
@@ -33,13 +34,18 @@ test('every native method, any arguments, any receiver, open or closed: no crash
       server.onconnection = () => {};
       hammer(socket);
       hammer(server);
-      socket.close(); server.close();
+      for (const a of vals) {   // close(cb) and reset(cb) with anything as cb, more than once
+        try { calls++; socket.close(a); } catch { threw++; }
+        try { calls++; socket.reset(a); } catch { threw++; }
+        try { calls++; server.close(a); } catch { threw++; }
+      }
       hammer(socket); hammer(server);
       socket.close(); socket.reset(); server.close();
     }
     for (const a of vals) {
       for (const make of [() => new binding.Socket(a), () => new binding.Server(a), () => binding.Socket(a),
-                          () => binding.guessHandleType(a), () => binding.setCallbacks(a)]) {
+                          () => binding.guessHandleType(a), () => binding.setCallbacks(a),
+                          () => binding.activeHandles(a), () => binding.dup(a)]) {
         try { calls++; make(); } catch { threw++; }
       }
     }
