@@ -157,7 +157,8 @@ function isInternal(msg) {
 
 // A socket as core made it: core counts it for the server it came from (until its 'close'), so it is kept,
 // but stops reading at once (before the loop can read anything into it); a fastnet socket takes a duplicate of
-// its descriptor, and the core one is destroyed when the fastnet one closes.
+// its descriptor. When the fastnet one closes, the core one closes too, and says so at once (before the app's
+// own 'close' listeners run), so that the sender's getConnections() already counts one less.
 function adoptSocket(coreSocket) {
   const coreHandle = coreSocket._handle;
   coreHandle.reading = false;
@@ -166,7 +167,10 @@ function adoptSocket(coreSocket) {
   const handle = new binding.Socket(binding.guessHandleType(coreHandle.fd) === 'PIPE' ? binding.PIPE : binding.TCP);
   const err = handle.open(coreHandle.fd, true);
   const socket = err ? new Socket() : new Socket({ handle, readable: true, writable: true });
-  socket.once('close', () => coreSocket.destroy());
+  socket.once('close', () => {
+    coreHandle.close();
+    coreSocket.emit('close', false);
+  });
   if (err) {
     closeHandle(handle);
     process.nextTick(() => socket.destroy(errnoException(err, 'open')));
