@@ -1,7 +1,7 @@
 'use strict';
 // Scenario: socket.write('x', 'buffer') on a connected socket (a string said to be a Buffer) throws what core
-// throws: a TypeError with code ERR_INVALID_ARG_TYPE, 'Second argument must be a buffer'. It threw
-// ERR_UNKNOWN_ENCODING.
+// throws: on Node 20 a TypeError with code ERR_INVALID_ARG_TYPE, 'Second argument must be a buffer' (fastnet
+// threw ERR_UNKNOWN_ENCODING); later Nodes' streams refuse it before the socket sees it.
 
 const test = require('node:test');
 const assert = require('node:assert');
@@ -21,7 +21,6 @@ test("write('x', 'buffer') throws core's error", async (t) => {
     }
     client.destroy();
   }
+  assert.notStrictEqual(shapes[0], 'no throw');
   assert.deepStrictEqual(shapes[1], shapes[0]);
-  assert.strictEqual(shapes[1].code, 'ERR_INVALID_ARG_TYPE');
-  assert.strictEqual(shapes[1].message, 'Second argument must be a buffer');
 });
