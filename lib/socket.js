@@ -191,8 +191,17 @@ function onReadableStreamEnd() {
 // nor EOF, and the TLSSocket alone decides on half-close and waits for 'connect'. Any other stream, a fastnet
 // socket included, goes through core's JSStreamSocket: it hands our data on from a 'data' listener
 // (handle.readBuffer), passes EOF on, ends us once TLS has written its last record, and destroys us on close.
+// Each listener's source is read once (sockets are destroyed often, and often share their listeners).
+const isWrapperListener = new WeakMap();
 function isWrappedByCore(socket) {
-  return socket.listeners('data').some((fn) => /\.readBuffer\(/.test(Function.prototype.toString.call(fn)));
+  return socket.listeners('data').some((fn) => {
+    let wrapper = isWrapperListener.get(fn);
+    if (wrapper === undefined) {
+      wrapper = /\.readBuffer\(/.test(Function.prototype.toString.call(fn));
+      isWrapperListener.set(fn, wrapper);
+    }
+    return wrapper;
+  });
 }
 
 function writeAfterFIN(chunk, encoding, cb) {
