@@ -4,11 +4,12 @@ const coreNet = require('net');
 const { isIP } = coreNet;   // core's: a pure function, no handles
 const { binding, kOwner, closeHandle } = require('./native');
 const {
-  ERR_INVALID_ARG_TYPE, ERR_INVALID_IP_ADDRESS, ERR_INVALID_ADDRESS_FAMILY, ERR_SOCKET_CONNECTION_TIMEOUT,
+  ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_IP_ADDRESS, ERR_IP_BLOCKED, ERR_INVALID_ADDRESS_FAMILY, ERR_SOCKET_CONNECTION_TIMEOUT,
   exceptionWithHostPort, withCodeInStack,
-  validateNumber, validatePort, validateBoolean, validateInt32, validateFunction,
+  validateNumber, validatePort, validateBoolean, validateInt32, validateFunction, validateString,
 } = require('./errors');
 const socketInternals = require('./socket');
+const versions = require('./versions');
 
 // handle -> { address, port, addressType, localAddress, localPort, attempt } of its pending connect
 const kConnectRequest = Symbol('kConnectRequest');
@@ -45,6 +46,10 @@ function lookupAndConnect(self, options) {
   const host = options.host || 'localhost';
   let { port, autoSelectFamilyAttemptTimeout, autoSelectFamily } = options;
 
+  if (versions.has('connectHostValidated')) {
+    validateString(host, 'options.host');
+    if (host.includes('\u0000')) throw ERR_INVALID_ARG_VALUE('options.host', host, 'must be a string without null bytes');
+  }
   if (localAddress && !isIP(localAddress)) throw ERR_INVALID_IP_ADDRESS(localAddress);
   if (localPort) validateNumber(localPort, 'options.localPort');
   if (typeof port !== 'undefined') {
@@ -94,7 +99,7 @@ function lookupAndConnect(self, options) {
     if (!self.connecting) return;
     if (err) {
       process.nextTick(connectErrorNT, self, err);
-    } else if (!isIP(ip)) {
+    } else if (!isLookedUpAddress(ip)) {
       process.nextTick(connectErrorNT, self, ERR_INVALID_IP_ADDRESS(ip));
     } else if (addressType !== 4 && addressType !== 6) {
       process.nextTick(connectErrorNT, self, ERR_INVALID_ADDRESS_FAMILY(addressType, options.host, options.port));
@@ -121,7 +126,7 @@ function lookupAndConnectMultiple(self, lookup, host, options, dnsopts, port, lo
       const { address: ip, family } = address;
       self.emit('lookup', err, ip, family, host);
       if (!self.connecting) return;
-      if (isIP(ip) && (family === 4 || family === 6)) {
+      if (isLookedUpAddress(ip) && (family === 4 || family === 6)) {
         first ??= family;
         if (!seen.has(ip)) {
           seen.add(ip);
@@ -131,7 +136,7 @@ function lookupAndConnectMultiple(self, lookup, host, options, dnsopts, port, lo
     }
     if (!valid[0].length && !valid[1].length) {
       const { address: firstIp, family } = addresses[0];
-      if (!isIP(firstIp)) process.nextTick(connectErrorNT, self, ERR_INVALID_IP_ADDRESS(firstIp));
+      if (!isLookedUpAddress(firstIp)) process.nextTick(connectErrorNT, self, ERR_INVALID_IP_ADDRESS(firstIp));
       else process.nextTick(connectErrorNT, self, ERR_INVALID_ADDRESS_FAMILY(family, options.host, options.port));
       return;
     }
@@ -150,6 +155,18 @@ function lookupAndConnectMultiple(self, lookup, host, options, dnsopts, port, lo
     const context = { socket: self, addresses: toAttempt, current: 0, port, localPort, timeout, timer: null, errors: [] };
     internalConnectMultiple(context);
   });
+}
+
+// What a lookup callback gave as an address. isIP() takes ['127.0.0.1'] too (it stringifies); Node 22+ refuses
+// any non-string, where Node 20 passed it on to a connect that threw.
+function isLookedUpAddress(ip) {
+  if (typeof ip !== 'string' && versions.has('lookupAddressValidated')) return false;
+  return isIP(ip) !== 0;
+}
+
+// The socket's `blockList` option refuses this address (a Unix socket path has no address type).
+function isBlocked(self, address, addressType) {
+  return (addressType === 4 || addressType === 6) && self.blockList?.check(address, `ipv${addressType}`) === true;
 }
 
 function connectErrorNT(self, err) {
@@ -172,7 +189,8 @@ function connectHandle(handle, request) {
   const { address, port, addressType } = request;
   handle[kConnectRequest] = request;
   const err = addressType === 4 || addressType === 6 ?
-    handle.connect(address, port, addressType === 6) : handle.connect(address);
+    handle.connect(address, port, addressType === 6) :
+    versions.pipePathError(address, binding.UV_EINVAL) || handle.connect(address);
   if (err) handle[kConnectRequest] = null;
   return err;
 }
@@ -197,6 +215,10 @@ function internalConnect(self, address, port, addressType, localAddress, localPo
   self.emit('connectionAttempt', address, port, addressType);
   // A listener destroyed the socket: nothing to connect (core would throw on its null handle).
   if (self._handle !== handle) return;
+  if (isBlocked(self, address, addressType)) {
+    self.destroy(ERR_IP_BLOCKED(address));
+    return;
+  }
   const err = connectHandle(handle, { address, port, addressType, localAddress, localPort, attempt: null });
   // No 'connectionAttemptFailed' for a synchronous failure on this path, as in core.
   if (err) self.destroy(syncConnectError(self, err, address, port));
@@ -238,6 +260,13 @@ function internalConnectMultiple(context, canceled) {
       internalConnectMultiple(context);
       return;
     }
+  }
+  if (isBlocked(self, address, addressType)) {
+    const ex = ERR_IP_BLOCKED(address);
+    context.errors.push(ex);
+    self.emit('connectionAttemptFailed', address, port, addressType, ex);
+    if (self.connecting) internalConnectMultiple(context);
+    return;
   }
   self.emit('connectionAttempt', address, port, addressType);
   if (self._handle !== handle) return;   // destroyed by a listener

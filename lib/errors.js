@@ -145,6 +145,7 @@ const ERR_SOCKET_CLOSED_BEFORE_CONNECTION = simple(Error, 'ERR_SOCKET_CLOSED_BEF
 const ERR_SOCKET_CONNECTION_TIMEOUT = simple(Error, 'ERR_SOCKET_CONNECTION_TIMEOUT', 'Socket connection timeout');
 const ERR_INVALID_IP_ADDRESS = simple(TypeError, 'ERR_INVALID_IP_ADDRESS', 'Invalid IP address: %s');
 const ERR_INVALID_FD_TYPE = simple(TypeError, 'ERR_INVALID_FD_TYPE', 'Unsupported fd type: %s');
+const ERR_IP_BLOCKED = simple(Error, 'ERR_IP_BLOCKED', 'IP(%s) is blocked by net.BlockList');
 const ERR_INVALID_HANDLE_TYPE = simple(TypeError, 'ERR_INVALID_HANDLE_TYPE', 'This handle type cannot be sent');
 
 // System errors: `connect ECONNREFUSED 127.0.0.1:9` with code, errno, syscall, address, port.
@@ -249,6 +250,14 @@ function validatePort(port, name = 'Port', allowZero = true) {
   return port | 0;
 }
 
+// The `blockList` option of Socket and Server: a net.BlockList (core's own class: it holds no sockets).
+function validateBlockList(value, name) {
+  const { BlockList } = require('net');
+  const ok = typeof BlockList.isBlockList === 'function' ? BlockList.isBlockList(value) : value instanceof BlockList;
+  if (!ok) throw ERR_INVALID_ARG_TYPE(name, 'net.BlockList', value);
+  return value;
+}
+
 function AbortError(message = 'The operation was aborted', options) {
   const err = new Error(message, options);
   err.code = 'ABORT_ERR';
@@ -261,8 +270,8 @@ module.exports = {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_SOCKET_BAD_PORT, ERR_MISSING_ARGS,
   ERR_INVALID_ADDRESS_FAMILY, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING, ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ERR_SOCKET_CONNECTION_TIMEOUT, ERR_INVALID_IP_ADDRESS, ERR_INVALID_FD_TYPE,
-  ERR_INVALID_HANDLE_TYPE,
+  ERR_INVALID_HANDLE_TYPE, ERR_IP_BLOCKED,
   errnoException, exceptionWithHostPort, uvExceptionWithHostPort, AbortError,
   validateNumber, validateInt32, validateUint32, validateBoolean, validateFunction, validateString, validateObject,
-  validateAbortSignal, validatePort,
+  validateAbortSignal, validatePort, validateBlockList,
 };

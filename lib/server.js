@@ -5,10 +5,13 @@ const { binding, kOwner, closeHandle } = require('./native');
 const {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING,
   errnoException, exceptionWithHostPort, uvExceptionWithHostPort, validateNumber, validatePort, validateAbortSignal,
+  validateBlockList,
 } = require('./errors');
+const versions = require('./versions');
 const { Socket, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
   require('./socket');
 const { getDefaultHighWaterMark } = require('stream');
+const { isIP, isIPv6 } = require('net');   // core's: pure functions
 const { channels } = require('./diagnostics');
 
 function Server(options, connectionListener) {
@@ -42,6 +45,7 @@ function Server(options, connectionListener) {
   this.keepAlive = Boolean(options.keepAlive);
   this.keepAliveInitialDelay = ~~(options.keepAliveInitialDelay / 1000);
   this.highWaterMark = options.highWaterMark ?? getDefaultHighWaterMark(false);
+  if (options.blockList) this.blockList = validateBlockList(options.blockList, 'options.blockList');
 }
 Object.setPrototypeOf(Server.prototype, EventEmitter.prototype);
 Object.setPrototypeOf(Server, EventEmitter);
@@ -75,7 +79,7 @@ function createServerHandle(address, port, addressType, fd, flags) {
         return createServerHandle('0.0.0.0', port);
       }
     } else if (port === -1 && addressType === -1) {
-      err = handle.bind(address);
+      err = versions.pipePathError(address, binding.UV_EINVAL) || handle.bind(address);
     } else {
       err = handle.bind(address, port, addressType === 6, !!flags);
     }
@@ -192,12 +196,26 @@ function addServerAbortSignalOption(self, options) {
   }
 }
 
+// fe80::/10: such an address needs a scope to be listened on; a name that also has another address uses that.
+function isIPv6LinkLocal(ip) {
+  return isIPv6(ip) && /^fe[89ab][0-9a-f]:/i.test(ip);
+}
+
 function lookupAndListen(self, port, address, backlog, exclusive, flags) {
   const listeningId = self._listeningId;
-  require('dns').lookup(address, (err, ip, addressType) => {
+  const allAddresses = versions.has('listenAllAddresses');
+  require('dns').lookup(address, { all: allAddresses }, (err, ip, addressType) => {
     if (listeningId !== self._listeningId) return;  // closed meanwhile
-    if (err) self.emit('error', err);
-    else listenInCluster(self, ip, port, ip ? addressType : 4, backlog, undefined, exclusive, flags);
+    if (err) {
+      self.emit('error', err);
+      return;
+    }
+    if (allAddresses) {
+      const chosen = ip.find((entry) => !isIPv6LinkLocal(entry.address)) ?? ip[0];
+      ip = chosen.address;
+      addressType = chosen.family;
+    }
+    listenInCluster(self, ip, port, ip ? addressType : 4, backlog, undefined, exclusive, flags);
   });
 }
 
@@ -386,6 +404,13 @@ function onconnectionNative(status, clientHandle) {
   else if (clientHandle) closeHandle(clientHandle);
 }
 
+// Node 21+: a maxConnections of 0 drops every connection; before, 0 (like unset) meant no limit.
+function isOverMaxConnections(server) {
+  const max = server.maxConnections;
+  if (versions.has('maxConnectionsZeroDrops') ? max == null : !max) return false;
+  return server._connections >= max;
+}
+
 function onconnection(status, clientHandle) {
   const self = this[kOwner];
   if (self === undefined) {
@@ -403,7 +428,7 @@ function onconnection(status, clientHandle) {
       return;
     }
   }
-  if (self.maxConnections && self._connections >= self.maxConnections) {
+  if (isOverMaxConnections(self)) {
     const data = { __proto__: null };
     const local = {};
     const remote = {};
@@ -422,6 +447,16 @@ function onconnection(status, clientHandle) {
     }
     closeHandle(clientHandle);
     return;
+  }
+  // The blockList option: a refused peer is closed before any Socket is made for it, without an event.
+  if (self.blockList && !clientHandle.isPipe()) {
+    const remote = {};
+    clientHandle.getpeername(remote);
+    const family = isIP(remote.address);
+    if (family && self.blockList.check(remote.address, `ipv${family}`)) {
+      closeHandle(clientHandle);
+      return;
+    }
   }
   const socket = new Socket({
     handle: clientHandle,

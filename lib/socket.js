@@ -3,6 +3,7 @@
 const stream = require('stream');
 const { binding, kOwner, closeHandle } = require('./native');
 const errors = require('./errors');
+const versions = require('./versions');
 const {
   ERR_INVALID_ARG_VALUE, ERR_INVALID_FD_TYPE, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ERR_MISSING_ARGS, AbortError,
@@ -150,6 +151,7 @@ function Socket(options) {
   this._server = null;
   this[kBytesRead] = 0;
   this[kBytesWritten] = 0;
+  if (options.blockList) this.blockList = errors.validateBlockList(options.blockList, 'options.blockList');
 }
 Object.setPrototypeOf(Socket.prototype, stream.Duplex.prototype);
 Object.setPrototypeOf(Socket, stream.Duplex);
@@ -219,7 +221,8 @@ Socket.prototype._unrefTimer = function _unrefTimer() {
 };
 
 Socket.prototype._final = function(cb) {
-  if (this.pending) return this.once('connect', () => this._final(cb));
+  // Node 22+ waits only for a connect in progress: end() on a socket that never connected calls back at once.
+  if (versions.has('endCallbackWithoutConnect') ? this.connecting : this.pending) return this.once('connect', () => this._final(cb));
   if (!this._handle) return cb();
   const err = this._handle.shutdown();
   if (err === UV_ENOTCONN) return cb();
@@ -660,7 +663,8 @@ function onwrite(status) {
   const cb = socket[kWriteCallback];
   socket[kWriteCallback] = null;
   if (cb === null) return;
-  if (socket.destroyed || status === 0) cb();
+  // A write cut short by destroy() completes with ECANCELED: Node 22+ passes that on, Node 20 reported success.
+  if (status === 0 || (socket.destroyed && !versions.has('writesCanceledOnDestroy'))) cb();
   else cb(errnoException(status, 'write'));
 }
 

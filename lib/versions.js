@@ -25,6 +25,13 @@ const SINCE = {
   writesCanceledOnDestroy: '22.0.0',
 };
 
+// sockaddr_un's sun_path on Linux: a longer Unix socket path does not fit (libuv 1.46 would truncate it).
+const PIPE_PATH_MAX = 108;
+// 0, or UV_EINVAL where this Node refuses a Unix socket path that does not fit.
+function pipePathError(path, UV_EINVAL) {
+  return answers.pipePathTooLongRefused && Buffer.byteLength(path) > PIPE_PATH_MAX ? UV_EINVAL : 0;
+}
+
 function parse(version) {
   return version.split('.').map((part) => parseInt(part, 10) || 0);
 }
@@ -56,4 +63,4 @@ function exportedByCore(name) {
   return Object.prototype.hasOwnProperty.call(coreNet, name);
 }
 
-module.exports = { has, exportedByCore, SINCE, atLeast };
+module.exports = { has, exportedByCore, pipePathError, SINCE, atLeast };

@@ -8,7 +8,7 @@
 //   npm run test:node -- test-net-pingpong            one test, printing its own output
 //   npm run test:node -- 'test-net-server-*'          a glob
 //   npm run test:node -- --core                       the same set against core net (no swap)
-//   npm run test:node -- --update                     rewrite expectations.json from this run
+//   npm run test:node -- --update                     rewrite expectations/net-vMAJOR.json (or stacks-vMAJOR.json) from this run
 //
 // Each test runs in its own process, with the test's `// Flags:` and the environment Node's
 // tools/test.py gives it, on a private copy of Node's test tree. `net` is swapped for fastnet by
@@ -24,20 +24,23 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const MAJOR = process.versions.node.split('.')[0];
 // The test sets: which files, and where their expectations and result tables are.
 const SETS = {
-  net: { files: /^test-net-.*\.m?js$/, expectations: 'expectations.json', results: 'results' },
+  net: { files: /^test-net-.*\.m?js$/, expectations: 'net', results: 'results' },
   stacks: {
     files: /^test-(tls|cluster|child-process)-.*\.m?js$/,
     content: /require\(['"](node:)?net['"]\)|from ['"](node:)?net['"]/,   // only those that use net
-    expectations: 'expectations-stacks.json',
+    expectations: 'stacks',
     results: 'results-stacks',
   },
 };
-let EXPECTATIONS = path.join(__dirname, SETS.net.expectations);
+// Expectations are kept per major version: expectations/<set>-v<major>.json.
+const expectationsFile = (set) => path.join(__dirname, 'expectations', `${set.expectations}-v${MAJOR}.json`);
+let EXPECTATIONS;
 const PRELOAD = path.join(__dirname, 'preload.js');
 const NS_MARKER = 'FASTNET_NODE_SUITE_NS';
-const MAJOR = process.versions.node.split('.')[0];
+
 const REASON_RE = /^(uses Node internals|fails on core Node|missing fastnet feature)\b/i;
 const CORE_FAIL_RE = /^fails on core Node\b/i;
 
@@ -51,7 +54,7 @@ Names match with or without directory and extension: test-net-pingpong, 'test-ne
 
   --stacks        the tls/cluster/child-process set (expectations-stacks.json, results-stacks.md)
   --core          run against core net (no swap): what fails on Node itself
-  --update        rewrite expectations.json from this run (new failures get "TODO: reason")
+  --update        rewrite expectations/net-vMAJOR.json (or stacks-vMAJOR.json) from this run (new failures get "TODO: reason")
   -j N            tests run at once from test/parallel (default 2; test/sequential runs alone)
   --timeout S     per-test timeout in seconds (default 60)
   --budget S      stop starting tests after S seconds; the rest count as failed
@@ -217,20 +220,20 @@ function readExpectations() {
 // -> { expect: 'pass' | 'fail' | null, reason, problem }
 function expectationFor(expectations, name, core) {
   if (!Object.hasOwn(expectations, name)) {
-    return { expect: null, problem: 'missing from expectations.json' };
+    return { expect: null, problem: `missing from ${path.basename(EXPECTATIONS)}` };
   }
   const entry = expectations[name];
   if (entry === 'pass') return { expect: 'pass' };
   if (entry && typeof entry === 'object' && typeof entry.fail === 'string') {
     const reason = entry.fail.trim();
     const problem = REASON_RE.test(reason) ? null :
-      `expectations.json reason must start with "uses Node internals", "fails on core Node" or ` +
+      `${path.basename(EXPECTATIONS)} reason must start with "uses Node internals", "fails on core Node" or ` +
       `"missing fastnet feature": ${JSON.stringify(reason)}`;
     // Against core net, only "fails on core Node" failures are expected.
     if (core) return { expect: CORE_FAIL_RE.test(reason) ? 'fail' : 'pass', reason };
     return { expect: 'fail', reason, problem };
   }
-  return { expect: null, problem: `expectations.json entry must be "pass" or {"fail": "reason"}: ${JSON.stringify(entry)}` };
+  return { expect: null, problem: `${path.basename(EXPECTATIONS)} entry must be "pass" or {"fail": "reason"}: ${JSON.stringify(entry)}` };
 }
 
 function writeExpectations(expectations, tests, results) {
@@ -456,7 +459,7 @@ function judge(result, expectations, core) {
     result.note = result.ok ? '' : 'expected to pass';
   } else {
     result.expected = !result.ok;
-    result.note = result.ok ? `expected to fail (${e.reason}) but passed: update expectations.json` : '';
+    result.note = result.ok ? `expected to fail (${e.reason}) but passed: update ${path.basename(EXPECTATIONS)}` : '';
   }
   return result;
 }
@@ -514,7 +517,7 @@ async function main() {
       `set NODE_SRC to a Node ${MAJOR}.x source tree`);
   }
   const set = SETS[opts.set];
-  EXPECTATIONS = path.join(__dirname, set.expectations);
+  EXPECTATIONS = expectationsFile(set);
   const allTests = listTests(src, set);
   const tests = selectTests(allTests, opts.patterns);
   if (opts.list) {
@@ -603,7 +606,7 @@ async function main() {
   if (opts.patterns.length === 0) {
     const known = new Set(allTests.map((t) => t.name));
     const stale = Object.keys(expectations).filter((name) => !known.has(name));
-    if (stale.length) problems.push(`expectations.json lists tests this Node source lacks (ignored): ${stale.join(', ')}`);
+    if (stale.length) problems.push(`${path.basename(EXPECTATIONS)} lists tests this Node source lacks (ignored): ${stale.join(', ')}`);
   }
 
   results.sort((a, b) => tests.indexOf(a.test) - tests.indexOf(b.test));
