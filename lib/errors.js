@@ -1,6 +1,7 @@
 'use strict';
 // Errors shaped like core's: the same classes, codes and messages, so apps and Node's tests can't tell.
 const util = require('util');
+const versions = require('./versions');
 
 const kTypes = ['string', 'function', 'number', 'object', 'Function', 'Object', 'boolean', 'bigint', 'symbol'];
 const classRegExp = /^([A-Z][a-z0-9]*)+$/;
@@ -35,7 +36,10 @@ function describeReceived(value) {
       if (value === null) return 'null';
       // `in` on a primitive constructor throws a TypeError, as it does in core.
       const ctor = value.constructor;
-      if (ctor && 'name' in ctor) return `an instance of ${ctor.name}`;
+      if (versions.has('receivedInspectsNamelessInstances') ? typeof ctor?.name === 'string' && ctor.name !== '' :
+        ctor && 'name' in ctor) {
+        return `an instance of ${ctor.name}`;
+      }
       return util.inspect(value, { depth: -1 });
     }
     case 'string': {

@@ -7,6 +7,7 @@ const { Socket, normalizeArgs, onread, onwrite, onshutdown, ontimeout } = requir
 const { Server, createServerHandle, onconnection } = require('./server');
 const connect = require('./connect');
 const { channels } = require('./diagnostics');
+const { exportedByCore } = require('./versions');
 require('./ipc');  // fastnet sockets and servers through child_process and cluster IPC (installs once)
 
 binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, executionAsyncId });
@@ -45,12 +46,18 @@ const {
   getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout,
 } = connect;
 
+// Core's own where it has one: an internal class its worker-thread transfer deserializes into.
+const _TransferredBoundSocket = core._TransferredBoundSocket;
+
 // Every value a plain name (or `key: name`): Node finds ESM named exports of a CommonJS module by reading this
 // literal (cjs-module-lexer), and stops at the first value that is not an identifier (`core.BlockList`).
+// The literal lists every name some supported Node exports, in core's order; below, the keys are made those
+// of the running Node's net.
 module.exports = {
   _createServerHandle: createServerHandle,
   _normalizeArgs: normalizeArgs,
   _setSimultaneousAccepts,
+  _TransferredBoundSocket,
   BlockList,
   SocketAddress,
   connect: createConnection,
@@ -67,3 +74,12 @@ module.exports = {
   getDefaultAutoSelectFamilyAttemptTimeout,
   setDefaultAutoSelectFamilyAttemptTimeout,
 };
+
+// Object.keys(require('fastnet')) equals core's: a name this Node's core lacks is dropped, or, for what fastnet
+// offers on every version (FEATURES_EVERYWHERE), kept but not enumerable.
+const FEATURES_EVERYWHERE = new Set(['BoundSocket']);
+for (const name of Object.keys(module.exports)) {
+  if (exportedByCore(name)) continue;
+  if (FEATURES_EVERYWHERE.has(name)) Object.defineProperty(module.exports, name, { enumerable: false });
+  else delete module.exports[name];
+}

@@ -21,6 +21,9 @@ const SINCE = {
   listenAllAddresses: '22.0.0',
   // A Unix socket path longer than sockaddr_un holds is refused (EINVAL), not truncated.
   pipePathTooLongRefused: '24.0.0',
+  // ERR_INVALID_ARG_TYPE's "Received": an object whose constructor's name is not a non-empty string is shown
+  // inspected (`{}`), not as `an instance of ` (in 24.0 at the latest; 22 has not).
+  receivedInspectsNamelessInstances: '24.0.0',
   // Writes still in flight when the socket is destroyed or reset get ECANCELED in their callbacks.
   writesCanceledOnDestroy: '22.0.0',
 };

@@ -1,6 +1,6 @@
 'use strict';
-// Scenario: fastnet is a drop-in for require('net'): it exports every name core net exports on
-// Node 20, each of the same kind, and the main classes have core's public methods.
+// Scenario: fastnet is a drop-in for require('net'): it exports exactly the names core net exports on the
+// running Node (20, 22, 24, 26 differ), each of the same kind, and the main classes have core's public methods.
 
 const test = require('node:test');
 const assert = require('node:assert');
@@ -15,13 +15,24 @@ const NODE20_EXPORTS = [
   'setDefaultAutoSelectFamilyAttemptTimeout',
 ];
 
+const MAJOR = Number(process.versions.node.split('.')[0]);
+
 test('every name core net exports is exported, with the same type', () => {
-  const names = new Set([...Object.keys(coreNet), ...NODE20_EXPORTS]);
+  const names = new Set([...Object.keys(coreNet), ...(MAJOR === 20 ? NODE20_EXPORTS : [])]);
   const missing = [...names].filter((k) => !(k in net));
   assert.deepStrictEqual(missing, []);
   for (const k of names) {
     assert.strictEqual(typeof net[k], typeof coreNet[k], `typeof net.${k}`);
   }
+});
+
+test('Object.keys() of fastnet equals that of core net, in the same order', () => {
+  assert.deepStrictEqual(Object.keys(net), Object.keys(coreNet));
+});
+
+test('BoundSocket is offered on every Node version (not enumerable where core lacks it)', () => {
+  assert.strictEqual(typeof net.BoundSocket, 'function');
+  assert.strictEqual(Object.keys(net).includes('BoundSocket'), 'BoundSocket' in coreNet);
 });
 
 test('BlockList and SocketAddress are core\'s own classes', () => {
