@@ -139,7 +139,8 @@ function ERR_INVALID_ADDRESS_FAMILY(addressType, host, port) {
   return err;
 }
 
-const simple = (Base, code, message) => (arg) => nodeError(Base, code, message.replace('%s', String(arg)));
+// `%s` as core formats it (util.format: a non-string value is inspected).
+const simple = (Base, code, message) => (arg) => nodeError(Base, code, message.includes('%s') ? util.format(message, arg) : message);
 const ERR_SERVER_ALREADY_LISTEN = simple(Error, 'ERR_SERVER_ALREADY_LISTEN',
                                          'Listen method has been called more than once without closing.');
 const ERR_SERVER_NOT_RUNNING = simple(Error, 'ERR_SERVER_NOT_RUNNING', 'Server is not running.');
