@@ -7,7 +7,9 @@
         "src/handle.c",
         "src/stream.c",
         "src/socket.c",
-        "src/server.c"
+        "src/server.c",
+        "src/sockopt.c",
+        "src/bound.c"
       ],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Wunused-parameter", "-fvisibility=hidden"],
       "cflags!": ["-fno-exceptions"],

@@ -10,6 +10,8 @@ const {
 } = require('./errors');
 const socketInternals = require('./socket');
 const versions = require('./versions');
+const sockopt = require('./sockopt');
+const bound = require('./bound');
 
 // handle -> { address, port, addressType, localAddress, localPort, attempt } of its pending connect
 const kConnectRequest = Symbol('kConnectRequest');
@@ -50,6 +52,14 @@ function lookupAndConnect(self, options) {
     validateString(host, 'options.host');
     if (host.includes('\u0000')) throw ERR_INVALID_ARG_VALUE('options.host', host, 'must be a string without null bytes');
   }
+  // An adopted BoundSocket already has its local end and its address family.
+  const boundSource = bound.isBoundSource(self);
+  if (boundSource) {
+    if (localAddress !== undefined || localPort !== undefined) {
+      throw ERR_INVALID_ARG_VALUE('options', options, 'localAddress and localPort cannot be used with an adopted bound socket');
+    }
+    autoSelectFamily = false;
+  }
   if (localAddress && !isIP(localAddress)) throw ERR_INVALID_IP_ADDRESS(localAddress);
   if (localPort) validateNumber(localPort, 'options.localPort');
   if (typeof port !== 'undefined') {
@@ -72,6 +82,9 @@ function lookupAndConnect(self, options) {
   // An IP needs no lookup
   const addressType = isIP(host);
   if (addressType) {
+    // A BoundSocket's connect(2) goes out now: localAddress/localPort are known once connect() returns (a
+    // failure still comes as a later 'error').
+    if (boundSource) return internalConnect(self, host, port, addressType, localAddress, localPort);
     process.nextTick(() => {
       if (self.connecting) internalConnect(self, host, port, addressType, localAddress, localPort);
     });
@@ -327,7 +340,7 @@ function onconnect(status) {
   if (status === 0) {
     self._unrefTimer();
     if (self[socketInternals.kSetNoDelay]) handle.setNoDelay(true);
-    if (self[socketInternals.kSetKeepAlive]) handle.setKeepAlive(true, self[socketInternals.kSetKeepAliveInitialDelay]);
+    sockopt.applyOnConnect(self, handle);   // keep-alive (idle, interval, count) and type of service
     self.emit('connect');
     self.emit('ready');
     if (!self.isPaused()) self.read(0);

@@ -13,6 +13,7 @@ const { Socket, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive,
 const { getDefaultHighWaterMark } = require('stream');
 const { isIP, isIPv6 } = require('net');   // core's: pure functions
 const { channels } = require('./diagnostics');
+const { isBoundSocket, adoptForServer } = require('./bound');
 
 function Server(options, connectionListener) {
   if (!(this instanceof Server)) return new Server(options, connectionListener);
@@ -73,15 +74,15 @@ function createServerHandle(address, port, addressType, fd, flags) {
   if (address || port || isTCP) {
     if (!address) {
       // Try binding to IPv6 first, fall back to IPv4
-      err = handle.bind('::', port, true, !!flags);
+      err = handle.bind('::', port, true, (flags & 1) !== 0, (flags & 2) !== 0);
       if (err) {
         closeHandle(handle);
-        return createServerHandle('0.0.0.0', port);
+        return createServerHandle('0.0.0.0', port, 4, undefined, flags & 2);  // reusePort still holds
       }
     } else if (port === -1 && addressType === -1) {
       err = versions.pipePathError(address, binding.UV_EINVAL) || handle.bind(address);
     } else {
-      err = handle.bind(address, port, addressType === 6, !!flags);
+      err = handle.bind(address, port, addressType === 6, (flags & 1) !== 0, (flags & 2) !== 0);
     }
   }
   if (err) {
@@ -227,8 +228,19 @@ Server.prototype.listen = function(...args) {
   if (cb !== null) this.once('listening', cb);
   if (channels.serverListen.hasSubscribers) channels.serverListen.asyncStart.publish({ server: this, options });
   const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
+  // (bound[, backlog][, cb]) or ({ handle: bound }): listen on a BoundSocket's descriptor (which it consumes)
+  const boundSocket = isBoundSocket(options) ? options : (isBoundSocket(options.handle) ? options.handle : null);
+  if (boundSocket !== null) {
+    const { handle, path } = adoptForServer(boundSocket);
+    this._handle = handle;
+    if (path !== undefined) this._pipeName = path;
+    this._listeningId++;
+    listenInCluster(this, null, -1, -1, backlogFromArgs, undefined, true);
+    return this;
+  }
   options = options._handle || options.handle || options;
-  const flags = options.ipv6Only ? 1 : 0;
+  // as libuv's flags: 1 IPv6 only, 2 SO_REUSEPORT (then each process binds the port itself: exclusive)
+  const flags = (options.ipv6Only ? 1 : 0) | (options.reusePort === true ? 2 : 0);
   this._listeningId++;  // a pending lookup or cluster query of an earlier listen() no longer counts
 
   // (handle[, backlog][, cb]) with one of our own native server handles
@@ -252,8 +264,9 @@ Server.prototype.listen = function(...args) {
   if (typeof options.port === 'number' || typeof options.port === 'string') {
     validatePort(options.port, 'options.port');
     backlog = options.backlog || backlogFromArgs;
-    if (options.host) lookupAndListen(this, options.port | 0, options.host, backlog, options.exclusive, flags);
-    else listenInCluster(this, null, options.port | 0, 4, backlog, undefined, options.exclusive, flags);
+    const exclusive = options.reusePort === true ? true : options.exclusive;
+    if (options.host) lookupAndListen(this, options.port | 0, options.host, backlog, exclusive, flags);
+    else listenInCluster(this, null, options.port | 0, 4, backlog, undefined, exclusive, flags);
     return this;
   }
   // (path[, backlog][, cb]) or ({ path })

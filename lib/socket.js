@@ -4,6 +4,8 @@ const stream = require('stream');
 const { binding, kOwner, closeHandle } = require('./native');
 const errors = require('./errors');
 const versions = require('./versions');
+const sockopt = require('./sockopt');
+const bound = require('./bound');
 const {
   ERR_INVALID_ARG_VALUE, ERR_INVALID_FD_TYPE, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ERR_MISSING_ARGS, AbortError,
@@ -18,8 +20,7 @@ const kShutdownCallback = Symbol('kShutdownCallback');
 const kTimeoutMs = Symbol('kTimeoutMs');
 const kTimeoutFallback = Symbol('kTimeoutFallback');
 const kSetNoDelay = Symbol('kSetNoDelay');
-const kSetKeepAlive = Symbol('kSetKeepAlive');
-const kSetKeepAliveInitialDelay = Symbol('kSetKeepAliveInitialDelay');
+const { kSetKeepAlive, kSetKeepAliveInitialDelay } = sockopt;
 const kBytesRead = Symbol('kBytesRead');
 const kBytesWritten = Symbol('kBytesWritten');
 const kBuffer = Symbol('kBuffer');
@@ -100,8 +101,10 @@ function Socket(options) {
   stream.Duplex.call(this, options);
 
   this._handle = null;
+  let boundNotConnected = false;   // an adopted BoundSocket: no reading before connect() completes
   if (options.handle) {
-    this._handle = options.handle;
+    boundNotConnected = bound.isBoundSocket(options.handle);
+    this._handle = boundNotConnected ? bound.adoptForSocket(this, options.handle) : options.handle;
   } else if (options.fd !== undefined) {
     const { fd } = options;
     errors.validateInt32(fd, 'fd', 0);
@@ -128,15 +131,14 @@ function Socket(options) {
   }
 
   this[kSetNoDelay] = Boolean(options.noDelay);
-  this[kSetKeepAlive] = Boolean(options.keepAlive);
-  this[kSetKeepAliveInitialDelay] = ~~(options.keepAliveInitialDelay / 1000);
+  sockopt.initSocketOptions(this, options);   // keepAlive, keepAliveInitialDelay, typeOfService
 
   this.on('end', onReadableStreamEnd);
   initSocketHandle(this);
   this._pendingData = null;
   this._pendingEncoding = '';
 
-  if (this._handle && options.readable !== false) {
+  if (this._handle && options.readable !== false && !boundNotConnected) {
     if (options.pauseOnCreate) {
       this._handle.reading = false;
       this._handle.readStop();
@@ -281,22 +283,9 @@ Socket.prototype.setNoDelay = function(enable) {
   return this;
 };
 
-Socket.prototype.setKeepAlive = function(enable, initialDelayMsecs) {
-  enable = Boolean(enable);
-  const initialDelay = ~~(initialDelayMsecs / 1000);
-  if (!this._handle) {
-    this[kSetKeepAlive] = enable;
-    this[kSetKeepAliveInitialDelay] = initialDelay;
-    return this;
-  }
-  if (!this._handle.setKeepAlive) return this;
-  if (enable !== this[kSetKeepAlive] || (enable && this[kSetKeepAliveInitialDelay] !== initialDelay)) {
-    this[kSetKeepAlive] = enable;
-    this[kSetKeepAliveInitialDelay] = initialDelay;
-    this._handle.setKeepAlive(enable, initialDelay);
-  }
-  return this;
-};
+Socket.prototype.setKeepAlive = sockopt.setKeepAlive;          // also interval and count, as Node 24
+Socket.prototype.setTypeOfService = sockopt.setTypeOfService;
+Socket.prototype.getTypeOfService = sockopt.getTypeOfService;
 
 Socket.prototype.address = function() {
   return this._getsockname();
@@ -435,6 +424,8 @@ Socket.prototype._getpeername = function() {
 };
 
 Socket.prototype._getsockname = function() {
+  const boundPath = bound.boundPathOf(this);   // a client bound to a source path reports it (kept after close)
+  if (boundPath !== undefined) return { address: boundPath };
   if (!this._handle || this._handle.isPipe()) return {};
   if (!this._sockname) {
     const out = {};
@@ -600,7 +591,8 @@ Socket.prototype.connect = function(...args) {
     this._undestroy();
   }
   const { path } = options;
-  const pipe = !!path;
+  // An adopted BoundSocket fixes the transport while its handle lasts; after that, as any socket: the options.
+  const pipe = bound.isBoundSource(this) && this._handle ? this._handle.isPipe() : !!path;
   if (!this._handle) {
     this._handle = new binding.Socket(pipe ? binding.PIPE : binding.TCP);
     initSocketHandle(this);

@@ -41,6 +41,7 @@ static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg
   fn_env_t* fenv = arg;
   fenv->exiting = true;
   fn_handle_close_all(fenv);
+  fn_bound_close_all(fenv);
   uv_close((uv_handle_t*)&fenv->flush_prepare, fn__on_prepare_close);
 }
 
@@ -132,6 +133,18 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value dup;
   NAPI_CALL(env, napi_create_function(env, "dup", NAPI_AUTO_LENGTH, fn_dup, NULL, &dup));
   NAPI_CALL(env, napi_set_named_property(env, exports, "dup", dup));
+  napi_value socket_options;
+  NAPI_CALL(env, napi_create_function(env, "socketOptions", NAPI_AUTO_LENGTH, fn_sockopt_socket_options, NULL,
+                                      &socket_options));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "socketOptions", socket_options));
+  static const struct { const char* name; napi_callback fn; } bound_fns[] = {
+    {"bindTcp", fn_bound_bind_tcp}, {"bindPipe", fn_bound_bind_pipe}, {"closeBound", fn_bound_close},
+  };
+  for (size_t i = 0; i < sizeof(bound_fns) / sizeof(bound_fns[0]); i++) {
+    napi_value fn;
+    NAPI_CALL(env, napi_create_function(env, bound_fns[i].name, NAPI_AUTO_LENGTH, bound_fns[i].fn, NULL, &fn));
+    NAPI_CALL(env, napi_set_named_property(env, exports, bound_fns[i].name, fn));
+  }
   NAPI_CALL(env, fn__export_int(env, exports, "TCP", FN_TCP));
   NAPI_CALL(env, fn__export_int(env, exports, "PIPE", FN_PIPE));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_EOF", UV_EOF));

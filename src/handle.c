@@ -111,6 +111,11 @@ static void fn_handle__on_timer_close(uv_handle_t* timer) {
 void fn_handle_close(fn_handle_t* h) {
   if (h->state != FN_OPEN) return;
   if (h->kind == FN_SOCKET) fn_stream_flush(h);  /* a deferred write goes out before the FIN, as it would have */
+  if (h->unlink_path) {  /* an adopted BoundSocket's socket file, removed as libuv removes a bound pipe's */
+    unlink(h->unlink_path);
+    free(h->unlink_path);
+    h->unlink_path = NULL;
+  }
   h->state = FN_CLOSING;
   h->pending_closes = 1;
   if (h->timer) {
@@ -416,11 +421,11 @@ int fn_sockaddr_from_js(napi_env env, napi_value ip, napi_value port, bool v6, s
   return v6 ? uv_ip6_addr(host, p, (struct sockaddr_in6*)out) : uv_ip4_addr(host, p, (struct sockaddr_in*)out);
 }
 
-/* bind(ip, port, isIPv6, ipv6Only) for TCP (a server's address, or a client's localAddress/localPort);
+/* bind(ip, port, isIPv6, ipv6Only[, reusePort]) for TCP (a server's address, or a client's localAddress/localPort);
  * bind(path) for a Unix socket. Returns 0 or a uv error (EADDRINUSE shows up at listen, not here). */
 napi_value fn_handle_bind(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
@@ -430,11 +435,13 @@ napi_value fn_handle_bind(napi_env env, napi_callback_info info) {
     NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
     return fn_int(env, uv_pipe_bind2(&h->uv.pipe, path, len, 0));
   }
-  bool v6 = false, v6only = false;
+  bool v6 = false, v6only = false, reuse_port = false;
   if (argc > 2) napi_get_value_bool(env, argv[2], &v6);
   if (argc > 3) napi_get_value_bool(env, argv[3], &v6only);
+  if (argc > 4) napi_get_value_bool(env, argv[4], &reuse_port);
   struct sockaddr_storage addr;
   int err = fn_sockaddr_from_js(env, argv[0], argv[1], v6, &addr);
+  if (err == 0 && reuse_port) err = fn_tcp_reuse_port(h, v6 ? AF_INET6 : AF_INET);
   if (err == 0) err = uv_tcp_bind(&h->uv.tcp, (struct sockaddr*)&addr, v6only ? UV_TCP_IPV6ONLY : 0);
   return fn_int(env, err);
 }

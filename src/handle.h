@@ -48,6 +48,7 @@ enum fn_callback {
 #define FN_COPY_READ_MAX 16384      /* reads up to this size are copied; bigger ones hand over the memory */
 
 typedef struct fn_handle_s fn_handle_t;
+typedef struct fn_bound_s fn_bound_t;   /* bound.c: a bound descriptor no handle adopted yet */
 
 typedef struct fn_env_s {
   napi_env env;
@@ -62,6 +63,7 @@ typedef struct fn_env_s {
   bool prepare_open;
   napi_async_cleanup_hook_handle cleanup;
   bool exiting;                     /* teardown began: no more calls into JS */
+  fn_bound_t* bound;                /* BoundSocket descriptors not adopted nor closed: closed at teardown */
   char* scratch;                    /* alloc_cb's buffer (FN_SCRATCH_SIZE): small reads are copied out of it,
                                        big ones take it over (the Buffer owns it) and a new one is made */
 } fn_env_t;
@@ -87,6 +89,7 @@ struct fn_handle_s {
   uint8_t state;                    /* fn_state */
   uint8_t pending_closes;           /* uv handles (stream, timer) whose close callback is due */
   bool finalized;                   /* JS object collected: free after close */
+  char* unlink_path;                /* an adopted BoundSocket's socket file: removed on close, as libuv does */
 
   /* socket only */
   uv_timer_t* timer;                /* idle timeout; made by the first setTimeout (most sockets never need one) */
@@ -157,5 +160,17 @@ void fn_stream_touch(fn_handle_t* h);
 void fn_stream_flush(fn_handle_t* h);
 void fn_stream_unschedule(fn_handle_t* h);
 napi_value fn_stream_flush_all(napi_env env, napi_callback_info info);
+/* sockopt.c: keep-alive probes, type of service, and reading options back (socketOptions) */
+napi_value fn_sockopt_set_keep_alive(napi_env env, napi_callback_info info);
+napi_value fn_sockopt_set_type_of_service(napi_env env, napi_callback_info info);
+napi_value fn_sockopt_get_type_of_service(napi_env env, napi_callback_info info);
+napi_value fn_sockopt_socket_options(napi_env env, napi_callback_info info);
+/* bound.c: BoundSocket descriptors, SO_REUSEPORT */
+napi_value fn_bound_bind_tcp(napi_env env, napi_callback_info info);
+napi_value fn_bound_bind_pipe(napi_env env, napi_callback_info info);
+napi_value fn_bound_close(napi_env env, napi_callback_info info);
+napi_value fn_bound_adopt(napi_env env, napi_callback_info info);
+void fn_bound_close_all(fn_env_t* fenv);
+int fn_tcp_reuse_port(fn_handle_t* h, int family);
 
 #endif

@@ -71,6 +71,7 @@ napi_value fn_server_class(napi_env env) {
     {"bind", NULL, fn_handle_bind, NULL, NULL, NULL, napi_default_method, NULL},
     {"listen", NULL, fn_server_listen, NULL, NULL, NULL, napi_default_method, NULL},
     {"open", NULL, fn_handle_open, NULL, NULL, NULL, napi_default_method, NULL},
+    {"adoptBound", NULL, fn_bound_adopt, NULL, NULL, NULL, napi_default_method, NULL},
     {"chmod", NULL, fn_server_chmod, NULL, NULL, NULL, napi_default_method, NULL},
     {"getsockname", NULL, fn_handle_getsockname, NULL, NULL, NULL, napi_default_method, NULL},
     {"close", NULL, fn_handle_close_js, NULL, NULL, NULL, napi_default_method, NULL},

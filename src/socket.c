@@ -57,20 +57,6 @@ static napi_value fn_socket_set_no_delay(napi_env env, napi_callback_info info) 
   return fn_int(env, uv_tcp_nodelay(&h->uv.tcp, enable));
 }
 
-/* setKeepAlive(enable, delaySeconds) */
-static napi_value fn_socket_set_keep_alive(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
-  if (h == NULL) return NULL;
-  bool enable = false;
-  uint32_t delay = 0;
-  if (argc > 0) napi_get_value_bool(env, argv[0], &enable);
-  if (argc > 1) napi_get_value_uint32(env, argv[1], &delay);
-  if (h->state != FN_OPEN || h->type != FN_TCP) return fn_int(env, 0);
-  return fn_int(env, uv_tcp_keepalive(&h->uv.tcp, enable, delay));
-}
-
 /* reset([cb]): close with RST instead of FIN (TCP, as uv_tcp_close_reset does); a plain close for a Unix
  * socket. cb as close(cb)'s. */
 static napi_value fn_socket_reset(napi_env env, napi_callback_info info) {
@@ -171,6 +157,7 @@ napi_value fn_socket_class(napi_env env) {
     {"connect", NULL, fn_socket_connect, NULL, NULL, NULL, napi_default_method, NULL},
     {"bind", NULL, fn_handle_bind, NULL, NULL, NULL, napi_default_method, NULL},
     {"open", NULL, fn_handle_open, NULL, NULL, NULL, napi_default_method, NULL},
+    {"adoptBound", NULL, fn_bound_adopt, NULL, NULL, NULL, napi_default_method, NULL},
     {"readStart", NULL, fn_stream_read_start, NULL, NULL, NULL, napi_default_method, NULL},
     {"readStop", NULL, fn_stream_read_stop, NULL, NULL, NULL, napi_default_method, NULL},
     {"writeBuffer", NULL, fn_stream_write_buffer, NULL, NULL, NULL, napi_default_method, NULL},
@@ -191,7 +178,9 @@ napi_value fn_socket_class(napi_env env) {
     {"getsockname", NULL, fn_handle_getsockname, NULL, NULL, NULL, napi_default_method, NULL},
     {"getpeername", NULL, fn_handle_getpeername, NULL, NULL, NULL, napi_default_method, NULL},
     {"setNoDelay", NULL, fn_socket_set_no_delay, NULL, NULL, NULL, napi_default_method, NULL},
-    {"setKeepAlive", NULL, fn_socket_set_keep_alive, NULL, NULL, NULL, napi_default_method, NULL},
+    {"setKeepAlive", NULL, fn_sockopt_set_keep_alive, NULL, NULL, NULL, napi_default_method, NULL},
+    {"setTypeOfService", NULL, fn_sockopt_set_type_of_service, NULL, NULL, NULL, napi_default_method, NULL},
+    {"getTypeOfService", NULL, fn_sockopt_get_type_of_service, NULL, NULL, NULL, napi_default_method, NULL},
     {"setTimeout", NULL, fn_socket_set_timeout, NULL, NULL, NULL, napi_default_method, NULL},
     /* getters, like core's: fd, writeQueueSize, bytesRead, bytesWritten */
     {"bytesRead", NULL, NULL, fn_socket_bytes_read, NULL, NULL, napi_default, NULL},
