@@ -1,7 +1,8 @@
 'use strict';
 // The native addon and what JS shares about its handles.
-// FASTNET_ADDON: the absolute path of another build of the addon (npm run test:asan uses a sanitized one)
-const binding = require(process.env.FASTNET_ADDON || '../build/Release/fastnet.node');
+// Which binary: FASTNET_ADDON (npm run test:asan's sanitized build), build/Release, or the prebuilt one for this
+// platform (lib/load-addon.js, which also says what to run when none is there).
+const binding = require('./load-addon').load();
 
 const kOwner = Symbol('fastnet.owner');     // handle -> the Socket or Server that owns it
 
