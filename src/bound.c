@@ -10,6 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#define FN_UV_1_48 0x013000   /* uv_version() of libuv 1.48.0 */
+#define FN_UV_1_49 0x013100
+
 struct fn_bound_s {
   int fd;
   uint8_t type;                 /* FN_TCP or FN_PIPE */
@@ -83,12 +86,12 @@ napi_value fn_bound_bind_tcp(napi_env env, napi_callback_info info) {
   struct sockaddr_storage addr;
   int err = fn_sockaddr_from_js(env, argv[0], argv[1], v6, &addr);
   if (err) return fn_int(env, err);
-  if (v6only && !v6) return fn_int(env, UV_EINVAL);  /* as uv_tcp_bind: IPv6-only needs an IPv6 address */
 
   int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return fn_int(env, fn_bound__errno());
   int on = 1, v6only_value = v6only ? 1 : 0;
-  /* as libuv's bind: SO_REUSEADDR (two binds that are not listening may share a port), IPV6_V6ONLY either way */
+  /* as libuv's bind: SO_REUSEADDR (two binds that are not listening may share a port), IPV6_V6ONLY either way
+   * on IPv6 (ipv6Only means nothing to an IPv4 bind: core's binds it all the same) */
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
       (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only_value, sizeof(v6only_value)) != 0) ||
       (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0)) {
@@ -132,13 +135,18 @@ napi_value fn_bound_bind_pipe(napi_env env, napi_callback_info info) {
   struct sockaddr_un sa;
   memset(&sa, 0, sizeof(sa));
   sa.sun_family = AF_UNIX;
-  bool abstract = len > 0 && path[0] == '\0';
-  if (len == 0 || len >= sizeof(path) - 1 || len > sizeof(sa.sun_path) ||
+  /* Abstract names as the running Node's libuv connects to them (its listen and connect too): 1.48+ gives the
+   * kernel the name's own length; before, the whole sun_path, NUL-padded (a different name to the kernel). An
+   * empty path binds a name the kernel chooses (autobind) from 1.49 on; before, libuv refused it. */
+  unsigned int uv = uv_version();
+  bool abstract = len == 0 || path[0] == '\0';
+  if (len >= sizeof(path) - 1 || len > sizeof(sa.sun_path) || (len == 0 && uv < FN_UV_1_49) ||
       (!abstract && (len == sizeof(sa.sun_path) || memchr(path, '\0', len) != NULL))) {
     return fn_int(env, UV_EINVAL);
   }
   memcpy(sa.sun_path, path, len);
-  socklen_t salen = abstract ? (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len) : (socklen_t)sizeof(sa);
+  socklen_t salen = (socklen_t)sizeof(sa);
+  if (abstract && uv >= FN_UV_1_48) salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
 
   char* unlink_path = NULL;
   if (!abstract && (unlink_path = strdup(path)) == NULL) return fn_int(env, UV_ENOMEM);

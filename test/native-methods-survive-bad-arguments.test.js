@@ -49,6 +49,46 @@ test('every native method, any arguments, any receiver, open or closed: no crash
         try { calls++; make(); } catch { threw++; }
       }
     }
+    // BoundSocket descriptors, SO_REUSEPORT binds, keep-alive and type of service: any arguments, any handle
+    const boundFds = [];
+    const keep = (fd) => { if (typeof fd === 'number' && fd >= 0) boundFds.push(fd); };
+    for (const a of vals) {
+      for (const b of [undefined, 0, '1', true, {}]) {
+        for (const call of [() => keep(binding.bindTcp(a, b, a, b, a, a)), () => keep(binding.bindTcp('127.0.0.1', 0, false, a, b, {})),
+                            () => keep(binding.bindTcp('::1', b, true, true, a, {})), () => keep(binding.bindPipe(a)),
+                            () => binding.closeBound(a), () => binding.socketOptions(a), () => binding.socketOptions(1)]) {
+          try { calls++; call(); } catch { threw++; }
+        }
+      }
+    }
+    for (const type of [binding.TCP, binding.PIPE]) {
+      const tcpFd = binding.bindTcp('127.0.0.1', 0, false, false, true, {});
+      const pipeFd = binding.bindPipe(path.join(os.tmpdir(), 'fastnet-fuzz-bound-' + process.pid + '-' + type));
+      for (const fd of [tcpFd, pipeFd, -1, 0, 1, 2 ** 31, 1.5, 'x']) {
+        const socket = new binding.Socket(type);
+        const server = new binding.Server(type);
+        for (const h of [socket, server]) {
+          for (const a of vals) {
+            try { calls++; h.bind('127.0.0.1', 0, false, a, a); } catch { threw++; }
+            try { calls++; h.bind('::', a, true, a, true); } catch { threw++; }
+          }
+          try { calls++; h.adoptBound(fd); } catch { threw++; }
+          try { calls++; h.adoptBound(fd); } catch { threw++; }
+        }
+        for (const a of vals) {
+          for (const b of vals.slice(0, 12)) {
+            try { calls++; socket.setKeepAlive(a, b, a, b); } catch { threw++; }
+            try { calls++; socket.setKeepAlive(true, 5, b, a); } catch { threw++; }
+          }
+          try { calls++; socket.setTypeOfService(a); } catch { threw++; }
+          try { calls++; socket.getTypeOfService(a); } catch { threw++; }
+        }
+        socket.close(); server.close();
+        try { calls++; socket.adoptBound(fd); } catch { threw++; }
+      }
+      keep(tcpFd); keep(pipeFd);
+    }
+    for (const fd of boundFds) binding.closeBound(fd);
     setTimeout(() => console.log('alive', calls, threw), 100);
   `, { timeout: 60000 });
   assert.strictEqual(signal, null, stderr);
