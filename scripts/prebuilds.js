@@ -159,6 +159,41 @@ function build(name) {
   }
 }
 
+// A musl binary must load under musl's dynamic linker. No musl Node can be had here, so a musl program stands in
+// for it: it defines what Node would (every napi_* and uv_* function the binary imports, as stubs, exported with
+// -rdynamic) and dlopens the binary with RTLD_NOW, so every other symbol must resolve in musl's libc; then it
+// looks up the module's entry point. The binary's init is not run (the stubs are not N-API).
+function muslLoadCheck(name, t, file) {
+  const nm = spawnSync('nm', ['-D', '--undefined-only', file], { encoding: 'utf8' });
+  if (nm.status !== 0) fail(`${name}: nm -D failed: ${nm.stderr}`);
+  const stubs = [...new Set(nm.stdout.split('\n').map((l) => l.trim().split(/\s+/).pop().replace(/@.*/, ''))
+    .filter((sym) => /^(napi_|node_api_|uv_)/.test(sym)))];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fastnet-musl-load-'));
+  try {
+    const c = [
+      '#include <dlfcn.h>',
+      '#include <stdio.h>',
+      ...stubs.map((sym) => `void *${sym}(void) { return 0; }`),
+      'int main(int argc, char **argv) {',
+      '  void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);',
+      '  if (!lib) { fprintf(stderr, "%s\\n", dlerror()); return 1; }',
+      '  if (!dlsym(lib, "napi_register_module_v1")) { fprintf(stderr, "no napi_register_module_v1\\n"); return 1; }',
+      '  return 0;',
+      '}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'load.c'), c);
+    const exe = path.join(dir, 'load');
+    const cc = spawnSync(t.cc, ['-rdynamic', '-o', exe, path.join(dir, 'load.c')], { encoding: 'utf8' });
+    if (cc.status !== 0) fail(`${name}: building the musl load check failed: ${cc.stderr}`);
+    const r = spawnSync(exe, [file], { encoding: 'utf8' });
+    if (r.status !== 0) fail(`${name}: ${file} does not load under musl: ${r.stderr}`);
+    console.log(`prebuild: ${name}: loads under musl's dynamic linker (${stubs.length} N-API/libuv symbols stubbed)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // The host's own binary must load in this Node.
 function loadCheck(file) {
   const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)})`], { encoding: 'utf8' });
@@ -214,6 +249,7 @@ function main() {
   for (const name of names) {
     const file = build(name);
     if (name === host) loadCheck(file);
+    else if (TARGETS[name].libc === 'musl') muslLoadCheck(name, TARGETS[name], file);
   }
 }
 

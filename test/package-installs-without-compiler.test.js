@@ -14,70 +14,20 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const coreNet = require('node:net');
 require('./helpers');   // the watchdog
+const { ROOT, NPM, cleanEnv, run, ok, npm, onPath, stageCopy, write } = require('./package-helpers');
 const { libc } = require('../lib/load-addon');
 
-const ROOT = path.resolve(__dirname, '..');
 const HOST = `${process.platform}-${process.arch}`;
 const LIBC = libc();
 const PREBUILD = `prebuilds/${HOST}/node.napi.${LIBC ? `${LIBC}.` : ''}node`;
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const TYPES_NODE = path.join(ROOT, 'node_modules', '@types', 'node');
-
-// npm's own CLI, run with this node (never through a PATH lookup).
-function npmCli() {
-  const candidates = [process.env.npm_execpath];
-  const which = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim();
-  if (which) {
-    const real = fs.realpathSync(which);
-    candidates.push(real, path.join(path.dirname(real), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'));
-  }
-  return candidates.find((f) => f && /npm-cli\.js$/.test(f) && fs.existsSync(f));
-}
-const NPM = npmCli();
-
-// The environment without what a parent `npm test` put there (npm_config_*, npm_lifecycle_*, ...).
-function cleanEnv(extra = {}) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE_OPTIONS') env[k] = v;
-  return { ...env, ...extra };
-}
-
-function run(cmd, args, { cwd, env = cleanEnv(), timeout = 60000 } = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', (err) => { stderr += err.message; });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, out: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function ok(cmd, args, options) {
-  const r = await run(cmd, args, options);
-  assert.strictEqual(r.code, 0, `${path.basename(cmd)} ${args.join(' ')} failed (${r.signal || r.code}):\n${r.out}`);
-  return r;
-}
-
-const npm = (args, options) => ok(process.execPath, [NPM, ...args], options);
-
-function write(dir, files) {
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-}
 
 const ECHO_CJS = `
 const net = require('fastnet');
@@ -197,16 +147,7 @@ test('npm pack, then npm install --strict-allow-scripts in a fresh app with no c
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fastnet-package-'));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  // A copy of the checkout as it is now, less what is built or installed.
-  const stage = path.join(tmp, 'fastnet');
-  const skip = new Set(['.git', 'node_modules', 'build', 'build-sanitizers', 'prebuilds']);
-  fs.cpSync(ROOT, stage, {
-    recursive: true,
-    filter: (src) => {
-      const rel = path.relative(ROOT, src);
-      return !skip.has(rel.split(path.sep)[0]) && !rel.endsWith('.tgz');
-    },
-  });
+  const stage = stageCopy(path.join(tmp, 'fastnet'));
 
   // This machine's binary, then the tarball (prepack checks the binary is built from these sources).
   await npm(['run', 'prebuilds', '--', `${HOST}${LIBC ? `-${LIBC}` : ''}`], { cwd: stage, timeout: 120000 });
@@ -248,7 +189,7 @@ test('npm pack, then npm install --strict-allow-scripts in a fresh app with no c
   fs.mkdirSync(bin);
   fs.symlinkSync(process.execPath, path.join(bin, 'node'));
   for (const tool of ['sh', 'env', 'cat', 'ls', 'rm', 'mkdir']) {
-    const where = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+    const where = onPath(tool);
     if (where) fs.symlinkSync(where, path.join(bin, tool));
   }
   const noCompiler = cleanEnv({ PATH: bin });
