@@ -2,25 +2,33 @@
 'use strict';
 // The A/B benchmark: fastnet against core net, alternately (core, fastnet, core, fastnet...), each
 // measurement in a fresh process, medians over rounds, with the pure-C limit where there is one.
-// Results go to bench/results/latest.{json,md,svg}; the table is also printed.
+// Results go to bench/results/runs/ (not tracked): latest.{json,md,svg} and <date>.json; --save also
+// copies them to the committed snapshot, bench/results/latest.{json,md,svg}. The table is also printed.
 
 const os = require('os');
 const path = require('path');
 const { parseArgs } = require('util');
 const { spawnSync } = require('child_process');
-const { run, netnsAvailable, killAll } = require('./spawn.js');
+const fs = require('fs');
+const { run, netnsAvailable, netnsMissingReason, killAll } = require('./spawn.js');
 const { limitBinary, measureLimit } = require('./limit.js');
 const report = require('./report.js');
 const { ROOT } = require('./tools.js');
 
-const USAGE = `usage: npm run bench -- [--quick | --smoke] [--rounds N] [--out DIR] [--no-limit] [NAME...]
+const RESULTS = path.join(__dirname, 'results');        // the committed snapshot (--save)
+const RUNS = path.join(RESULTS, 'runs');                   // every run's results (ignored by git)
+
+const USAGE = `usage: npm run bench -- [--quick | --smoke] [--rounds N] [--out DIR] [--save] [--no-limit] [--no-netns] [NAME...]
   --quick     a short subset (about a minute)
   --smoke     every scenario once, very briefly (for the smoke test)
   --rounds N  core/fastnet pairs per case (default 3, --quick 2, --smoke 1)
-  --out DIR   where latest.{json,md,svg} go (default bench/results)
+  --out DIR   where latest.{json,md,svg} go (default bench/results/runs, not tracked)
+  --save      also copy them to the committed snapshot, bench/results/latest.{json,md,svg}
   --no-limit  do not build or run the C limit (bench/limit.c)
+  --no-netns  no network namespace even where unshare -n works: everything on 127.0.0.1 in the
+              default namespace, as on a machine without root (also FASTNET_BENCH_NO_NETNS=1)
   NAME        run only these scenarios (node, pingpong, many, churn, http, memory)
-              or the cases whose name contains NAME (e.g. net-pipe, 102400)`;
+              or the cases whose name contains NAME (e.g. net-pipe, 102400, onread, agent)`;
 
 const SCENARIOS = ['node', 'pingpong', 'many', 'churn', 'http', 'memory'].map((n) => require(`./scenarios/${n}.js`));
 const CHILD = path.join(__dirname, 'child.js');
@@ -36,7 +44,9 @@ function options() {
         smoke: { type: 'boolean' },
         rounds: { type: 'string' },
         out: { type: 'string' },
+        save: { type: 'boolean' },
         'no-limit': { type: 'boolean' },
+        'no-netns': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -55,10 +65,17 @@ function options() {
     console.error(`bad --rounds\n${USAGE}`);
     process.exit(2);
   }
+  if (values.save && mode === 'smoke') {
+    console.error(`--save keeps a snapshot for the README; a --smoke run is not one\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values['no-netns']) process.env.FASTNET_BENCH_NO_NETNS = '1';  // spawn.js reads it
   return {
     mode,
     rounds,
-    out: path.resolve(values.out || path.join(__dirname, 'results')),
+    out: path.resolve(values.out || RUNS),
+    history: !values.out,
+    save: !!values.save,
     limit: !values['no-limit'],
     names: positionals,
   };
@@ -105,7 +122,7 @@ function plan(opts) {
     if (!cases.length) continue;
     let prep;
     try {
-      prep = scenario.prepare?.() ?? {};
+      prep = scenario.prepare?.(cases) ?? {};
     } catch (err) {
       skipped.push({ scenario: scenario.name, reason: err.message });
       continue;
@@ -128,6 +145,11 @@ async function main() {
   const note = check.stdout.trim() === 'true' ? 'fastnet currently re-exports core net (placeholder), so ratios are ~1' : undefined;
 
   const netns = netnsAvailable();
+  const network = netns
+    ? 'each measurement in a network namespace of its own that has only loopback (unshare -n)'
+    : `no network namespace: ${netnsMissingReason()}; everything ran on 127.0.0.1 in the default namespace ` +
+      "(Node's benchmarks pinned to 127.0.0.1 by bench/loopback.js, on a free port)";
+  if (!netns) process.stderr.write(`bench: ${network}\n`);
   const { picked, skipped, unknown } = plan(opts);
   if (unknown.length) {
     console.error(`bench: nothing is called ${unknown.join(', ')}\n${USAGE}`);
@@ -153,6 +175,7 @@ async function main() {
     mode: opts.mode,
     rounds: opts.rounds,
     netns,
+    network,
     note,
     skipped,
     rows: [],
@@ -188,7 +211,20 @@ async function main() {
 
   const md = report.write(opts.out, result);
   process.stdout.write(md);
-  process.stderr.write(`bench: ${result.seconds}s; wrote ${path.relative(process.cwd(), opts.out) || '.'}/latest.{json,md,svg}\n`);
+  const rel = (p) => path.relative(process.cwd(), p) || '.';
+  const wrote = [`${rel(opts.out)}/latest.{json,md,svg}`];
+  if (opts.history) {
+    const stamp = result.date.replace(/[:.]/g, '-');
+    fs.copyFileSync(path.join(opts.out, 'latest.json'), path.join(opts.out, `${stamp}.json`));
+    wrote.push(`${rel(opts.out)}/${stamp}.json`);
+  }
+  if (opts.save && result.errors.length) {
+    process.stderr.write('bench: not saved to the snapshot: a measurement failed\n');
+  } else if (opts.save && opts.out !== RESULTS) {
+    for (const ext of ['json', 'md', 'svg']) fs.copyFileSync(path.join(opts.out, `latest.${ext}`), path.join(RESULTS, `latest.${ext}`));
+    wrote.push(`the snapshot ${rel(RESULTS)}/latest.{json,md,svg}`);
+  }
+  process.stderr.write(`bench: ${result.seconds}s; wrote ${wrote.join(', ')}\n`);
   process.exitCode = result.errors.length ? 1 : 0;
 }
 

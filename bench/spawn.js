@@ -6,13 +6,23 @@
 const { spawn, spawnSync } = require('child_process');
 
 let netnsOk;
-// True when `unshare -n` works here (root, or user namespaces allowed).
+// FASTNET_BENCH_NO_NETNS=1 (set by run.js --no-netns) acts as if there were no `unshare -n`, to try the
+// path a machine without root takes.
+const netnsForcedOff = () => /^(1|true|yes)$/i.test(process.env.FASTNET_BENCH_NO_NETNS || '');
+
+// True when `unshare -n` works here (root, or user namespaces allowed) and is not turned off.
 function netnsAvailable() {
+  if (netnsForcedOff()) return false;
   if (netnsOk === undefined) {
     const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore', timeout: 10000 });
     netnsOk = r.status === 0;
   }
   return netnsOk;
+}
+
+// Why there is no namespace: for the output.
+function netnsMissingReason() {
+  return netnsForcedOff() ? 'turned off (--no-netns / FASTNET_BENCH_NO_NETNS)' : '`unshare -n` is not available here (not root, no user namespaces)';
 }
 
 const running = new Set();
@@ -51,4 +61,4 @@ function killAll() {
   for (const child of running) killGroup(child);
 }
 
-module.exports = { run, netnsAvailable, killAll };
+module.exports = { run, netnsAvailable, netnsMissingReason, killAll };
