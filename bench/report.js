@@ -91,7 +91,7 @@ function markdown(result) {
     'for latency and memory its inverse; in brackets the lowest and highest ratio of one round\'s pair ' +
     '(core and fastnet, or core and the C limit, measured one after the other). The C limit is plain libuv doing the same work in one process, ' +
     'at most 16 KiB queued per writer like Node\'s streams, small writes gathered into one writev (bench/limit.c).');
-  for (const s of result.skipped) lines.push('', `Skipped ${s.scenario}: ${s.reason}`);
+  for (const s of result.skipped) lines.push('', `Skipped ${s.case ?? s.scenario}: ${s.reason}`);
   if (result.note) lines.push('', `Note: ${result.note}`);
   return `${lines.join('\n')}\n`;
 }

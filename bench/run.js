@@ -122,12 +122,22 @@ function plan(opts) {
     if (!cases.length) continue;
     let prep;
     try {
-      prep = scenario.prepare?.(cases) ?? {};
+      prep = scenario.prepare?.() ?? {};
     } catch (err) {
       skipped.push({ scenario: scenario.name, reason: err.message });
       continue;
     }
-    for (const c of cases) picked.push({ scenario, c, params: { ...c.params, ...prep } });
+    // what one case alone needs (wrk for the wrk http case): without it, only that case is skipped
+    for (const c of cases) {
+      let own;
+      try {
+        own = scenario.prepareCase?.(c) ?? {};
+      } catch (err) {
+        skipped.push({ scenario: scenario.name, case: c.id, reason: err.message });
+        continue;
+      }
+      picked.push({ scenario, c, params: { ...c.params, ...prep, ...own } });
+    }
   }
   const unknown = opts.names.filter((n) => !used.has(n));
   return { picked, skipped, unknown };
@@ -155,7 +165,7 @@ async function main() {
     console.error(`bench: nothing is called ${unknown.join(', ')}\n${USAGE}`);
     process.exit(2);
   }
-  for (const s of skipped) process.stderr.write(`bench: skipping ${s.scenario}: ${s.reason}\n`);
+  for (const s of skipped) process.stderr.write(`bench: skipping ${s.case ?? s.scenario}: ${s.reason}\n`);
 
   let limitBin = null;
   if (opts.limit && picked.some((p) => p.c.limit)) {

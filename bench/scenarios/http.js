@@ -16,9 +16,9 @@ module.exports = {
   name: 'http',
   title: 'HTTP/1.1 keep-alive: wrk with 50 connections; a keep-alive http.Agent with 10',
 
-  // wrk only for the wrk case (the agent case needs nothing)
-  prepare(cases) {
-    return cases.some((c) => c.params.client === 'wrk') ? { wrk: tools.wrk() } : {};
+  // wrk for the wrk case only; the agent case needs nothing
+  prepareCase(c) {
+    return c.params.client === 'wrk' ? { wrk: tools.wrk() } : {};
   },
 
   cases(mode) {
