@@ -1,3 +1,4 @@
-// fastnet/register swaps `net` for fastnet when loaded (node -r fastnet/register, node --import
-// fastnet/register, or import 'fastnet/register'); it exports nothing.
+// fastnet/register swaps `net` for fastnet in the modules loaded after it: load it first, with
+// `node -r fastnet/register` or `node --import fastnet/register` (a static `import 'fastnet/register'` runs after
+// the other imports of its module are resolved). It exports nothing.
 export {};
