@@ -26,7 +26,9 @@ const ERR_SOCKET_HANDLE_ADOPTED = () => nodeError(Error, 'ERR_SOCKET_HANDLE_ADOP
 const kBoundSource = Symbol('kBoundSource');
 const kBoundPath = Symbol('kBoundPath');
 
-let consume;   // (bound) -> { fd, path }: hands the descriptor over, once
+let consume;   // (bound) -> { fd, path, address }: hands the descriptor over, once
+let attach;    // (fd, path, address) -> a BoundSocket over a descriptor already on this env's list
+const kAttach = Symbol('kAttach');
 
 class BoundSocket {
   #fd = -1;
@@ -34,6 +36,7 @@ class BoundSocket {
   #path = undefined;
 
   constructor(options = {}) {
+    if (options === kAttach) return;   // attach() fills the fields
     validateObject(options, 'options');
     if (options.path !== undefined) {
       this.#bindPipe(options);
@@ -115,7 +118,14 @@ class BoundSocket {
       if (bound.#fd < 0) throw ERR_SOCKET_HANDLE_ADOPTED();
       const fd = bound.#fd;
       bound.#fd = -1;
-      return { fd, path: bound.#path };
+      return { fd, path: bound.#path, address: bound.#address };
+    };
+    attach = (fd, path, address) => {
+      const bound = new BoundSocket(kAttach);
+      bound.#fd = fd;
+      bound.#path = path;
+      bound.#address = address;
+      return bound;
     };
   }
 }
@@ -160,7 +170,24 @@ function boundPathOf(socket) {
   return socket[kBoundPath];
 }
 
+// Worker transfer (for lib/transfer.js): the sending env gives up the descriptor (the BoundSocket is consumed,
+// as by an adoption) as a plain { fd, path, address } to post; the receiving env takes it onto its own list
+// and gets a BoundSocket over it. Between the two the descriptor is nobody's: deliver it, or close it.
+function detachForTransfer(bound) {
+  const detached = consume(bound);
+  const err = binding.detachBound(detached.fd);
+  if (err) throw errnoException(err, 'detach');
+  return detached;
+}
+
+function attachTransferred({ fd, path, address }) {
+  const err = binding.attachBound(fd, path !== undefined, path);
+  if (err) throw errnoException(err, 'attach');
+  return attach(fd, path, path === undefined ? { ...address } : null);
+}
+
 module.exports = {
   BoundSocket, ERR_SOCKET_HANDLE_ADOPTED,
   isBoundSocket, adoptForServer, adoptForSocket, isBoundSource, boundPathOf,
+  detachForTransfer, attachTransferred,
 };

@@ -183,6 +183,67 @@ napi_value fn_bound_close(napi_env env, napi_callback_info info) {
   return fn_int(env, 0);
 }
 
+/* detachBound(fd): takes an unadopted bound descriptor off this env's list, neither closed nor its file removed:
+ * a worker transfer hands it to another env, which attachBound()s it. Returns 0, or EBADF for any other fd. */
+napi_value fn_bound_detach(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_env_t* fenv;
+  int32_t fd = -1;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) return fn_int(env, UV_EBADF);
+  fn_bound_t** at = fn_bound__find(fenv, fd);
+  if (at == NULL) return fn_int(env, UV_EBADF);
+  fn_bound_t* b = *at;
+  *at = b->next;
+  free(b->unlink_path);
+  free(b);
+  return fn_int(env, 0);
+}
+
+/* attachBound(fd, isPipe[, path]): puts a descriptor another env detached on this env's list (closed at
+ * teardown or by closeBound, path removed then). Returns 0; EBADF if fd is not a stream socket of that kind
+ * (TCP: IPv4 or IPv6; pipe: Unix); EEXIST if it is on the list already. */
+napi_value fn_bound_attach(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  fn_env_t* fenv;
+  int32_t fd = -1;
+  bool is_pipe = false;
+  char path[4096];
+  size_t len = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) return fn_int(env, UV_EBADF);
+  napi_get_value_bool(env, argv[1], &is_pipe);
+  bool has_path = argc > 2 && napi_get_value_string_utf8(env, argv[2], path, sizeof(path), &len) == napi_ok &&
+                  len > 0 && path[0] != '\0' && len < sizeof(path) - 1;
+  int type = -1;
+  socklen_t optlen = sizeof(type);
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &optlen) != 0) return fn_int(env, fn_bound__errno());
+  struct sockaddr_storage addr;
+  socklen_t addrlen = sizeof(addr);
+  if (getsockname(fd, (struct sockaddr*)&addr, &addrlen) != 0) return fn_int(env, fn_bound__errno());
+  int domain = addr.ss_family;
+  bool fits = type == SOCK_STREAM && (is_pipe ? domain == AF_UNIX : (domain == AF_INET || domain == AF_INET6));
+  if (!fits) return fn_int(env, UV_EBADF);
+  if (fn_bound__find(fenv, fd) != NULL) return fn_int(env, UV_EEXIST);
+  char* unlink_path = NULL;
+  if (is_pipe && has_path && (unlink_path = strdup(path)) == NULL) return fn_int(env, UV_ENOMEM);
+  fn_bound_t* b = malloc(sizeof(*b));
+  if (b == NULL) {
+    free(unlink_path);
+    return fn_int(env, UV_ENOMEM);
+  }
+  b->fd = fd;
+  b->type = is_pipe ? FN_PIPE : FN_TCP;
+  b->unlink_path = unlink_path;
+  b->next = fenv->bound;
+  fenv->bound = b;
+  return fn_int(env, 0);
+}
+
 /* handle.adoptBound(fd): opens an unadopted bound descriptor of the handle's type in this (fresh) handle, which
  * then owns it, and the removal of its socket file on close. Returns 0 or a uv error (the descriptor then stays
  * on the list). */

@@ -139,6 +139,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_set_named_property(env, exports, "socketOptions", socket_options));
   static const struct { const char* name; napi_callback fn; } bound_fns[] = {
     {"bindTcp", fn_bound_bind_tcp}, {"bindPipe", fn_bound_bind_pipe}, {"closeBound", fn_bound_close},
+    {"detachBound", fn_bound_detach}, {"attachBound", fn_bound_attach},
   };
   for (size_t i = 0; i < sizeof(bound_fns) / sizeof(bound_fns[0]); i++) {
     napi_value fn;

@@ -170,6 +170,8 @@ napi_value fn_bound_bind_tcp(napi_env env, napi_callback_info info);
 napi_value fn_bound_bind_pipe(napi_env env, napi_callback_info info);
 napi_value fn_bound_close(napi_env env, napi_callback_info info);
 napi_value fn_bound_adopt(napi_env env, napi_callback_info info);
+napi_value fn_bound_detach(napi_env env, napi_callback_info info);
+napi_value fn_bound_attach(napi_env env, napi_callback_info info);
 void fn_bound_close_all(fn_env_t* fenv);
 int fn_tcp_reuse_port(fn_handle_t* h, int family);
 

@@ -2,7 +2,8 @@
 // Scenario: a BoundSocket's descriptor belongs to no uv handle until adopted. It is closed by close() or
 // Symbol.dispose, by whoever adopted it when they close, and, if nobody did, when the environment ends: a worker
 // that exits (or is terminated) with unadopted BoundSockets leaves no descriptor open in the process, and the
-// socket files of its Unix-socket BoundSockets are removed, as for a process that ends on its own.
+// socket files of its Unix-socket BoundSockets are removed, as for a process that ends on its own. A BoundSocket
+// handed to a worker (lib/bound.js's hooks for worker transfer) is the worker's to listen on, or to have closed.
 
 const test = require('node:test');
 const assert = require('node:assert');
@@ -124,4 +125,48 @@ async function fileLeftAtExit(modulePath, tag) {
 test('a process that ends on its own removes the socket file of an unadopted BoundSocket', async () => {
   assert.strictEqual(await fileLeftAtExit(FASTNET, 'fast'), false);
   if (coreNet.BoundSocket) assert.strictEqual(await fileLeftAtExit('net', 'core'), false);
+});
+
+test('a BoundSocket handed to a worker (detachForTransfer / attachTransferred): its descriptor is the worker\'s', async () => {
+  const dir = tmpSocketPath('bound-handover');
+  const report = await childReport(`${PRELUDE}
+    const { Worker } = require('worker_threads');
+    const bound = require(${JSON.stringify(`${FASTNET}/lib/bound`)});
+    fs.mkdirSync(${JSON.stringify(dir)});
+    (async () => {
+      const warm = new Worker('require(' + JSON.stringify(${JSON.stringify(FASTNET)}) + ')', { eval: true });
+      await once(warm, 'exit');
+      { const s = net.createServer().listen(0, '127.0.0.1'); await once(s, 'listening');
+        const c = net.connect(s.address().port, '127.0.0.1'); await once(c, 'connect'); c.destroy(); s.close(); await once(s, 'close'); }
+      const before = fds();
+      const tcp = new BoundSocket({ host: '127.0.0.1' });
+      const pipe = new BoundSocket({ path: ${JSON.stringify(dir)} + '/handed.sock' });
+      const port = tcp.address().port;
+      const handed = [bound.detachForTransfer(tcp), bound.detachForTransfer(pipe)];
+      let senderError;
+      try { tcp.fd(); } catch (err) { senderError = err.code; }
+      const w = new Worker(\`
+        const { parentPort, workerData } = require('worker_threads');
+        const net = require(workerData.fastnet);
+        const bound = require(workerData.fastnet + '/lib/bound');
+        const [tcp, pipe] = workerData.handed.map(bound.attachTransferred);
+        const server = net.createServer((s) => s.end('from the worker'));
+        server.listen(tcp, () => parentPort.postMessage([server.address().port, pipe.address(), pipe.isPipe]));
+        parentPort.on('message', () => process.exit(0));   // the pipe left unadopted, the server open
+      \`, { eval: true, workerData: { fastnet: ${JSON.stringify(FASTNET)}, handed } });
+      const [[workerPort, pipePath, isPipe]] = await Promise.all([once(w, 'message')]);
+      const c = net.connect(port, '127.0.0.1');
+      const chunks = [];
+      c.on('data', (d) => chunks.push(d));
+      await once(c, 'close');
+      w.postMessage('exit');
+      await once(w, 'exit');
+      console.log(JSON.stringify({ senderError, samePort: workerPort === port, pipePath: pipePath.endsWith('/handed.sock'), isPipe,
+                                   reply: Buffer.concat(chunks).toString(), after: fds() - before,
+                                   files: fs.readdirSync(${JSON.stringify(dir)}) }));
+      fs.rmdirSync(${JSON.stringify(dir)});
+    })();
+  `);
+  assert.deepStrictEqual(report, { senderError: 'ERR_SOCKET_HANDLE_ADOPTED', samePort: true, pipePath: true, isPipe: true,
+                                   reply: 'from the worker', after: 0, files: [] });
 });

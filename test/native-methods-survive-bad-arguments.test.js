@@ -51,12 +51,15 @@ test('every native method, any arguments, any receiver, open or closed: no crash
     }
     // BoundSocket descriptors, SO_REUSEPORT binds, keep-alive and type of service: any arguments, any handle
     const boundFds = [];
+    // attachBound takes any socket descriptor it is given (as fs.closeSync closes any): never stdio here
+    const notOurs = (v) => (typeof v === 'number' && v >= 0 && v < 2 ** 20 ? -1 : v);
     const keep = (fd) => { if (typeof fd === 'number' && fd >= 0) boundFds.push(fd); };
     for (const a of vals) {
       for (const b of [undefined, 0, '1', true, {}]) {
         for (const call of [() => keep(binding.bindTcp(a, b, a, b, a, a)), () => keep(binding.bindTcp('127.0.0.1', 0, false, a, b, {})),
                             () => keep(binding.bindTcp('::1', b, true, true, a, {})), () => keep(binding.bindPipe(a)),
-                            () => binding.closeBound(a), () => binding.socketOptions(a), () => binding.socketOptions(1)]) {
+                            () => binding.closeBound(a), () => binding.socketOptions(a), () => binding.socketOptions(1),
+                            () => binding.detachBound(a), () => binding.attachBound(notOurs(a), b, a), () => binding.attachBound(-1, b, a)]) {
           try { calls++; call(); } catch { threw++; }
         }
       }
@@ -88,6 +91,14 @@ test('every native method, any arguments, any receiver, open or closed: no crash
       }
       keep(tcpFd); keep(pipeFd);
     }
+    // detached and attached again, attached twice, as the wrong kind, or a descriptor that is not a socket
+    const spare = binding.bindTcp('127.0.0.1', 0, false, false, false, {});
+    for (const call of [() => binding.detachBound(spare), () => binding.detachBound(spare), () => binding.attachBound(spare, true, 'x'),
+                        () => binding.attachBound(spare, false), () => binding.attachBound(spare, false), () => binding.attachBound(-5, false),
+                        () => binding.attachBound(require('fs').openSync(process.execPath, 'r'), false)]) {
+      try { calls++; call(); } catch { threw++; }
+    }
+    keep(spare);
     for (const fd of boundFds) binding.closeBound(fd);
     setTimeout(() => console.log('alive', calls, threw), 100);
   `, { timeout: 60000 });
