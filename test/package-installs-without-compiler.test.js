@@ -162,7 +162,7 @@ test('npm pack, then npm install --strict-allow-scripts in a fresh app with no c
       'lib/register.js', 'lib/register.mjs', 'binding.gyp']) {
       assert.ok(files.includes(f), `${f} missing from the tarball`);
     }
-    const allowed = /^(package\.json|README\.md|LICENSE|index\.d\.ts|register\.d\.ts|binding\.gyp|lib\/[^/]+\.(js|mjs)|src\/[^/]+\.[ch]|prebuilds\/.+|bench\/results\/latest\.(md|svg))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|index\.d\.ts|register\.d\.ts|binding\.gyp|lib\/.+\.(c?js|mjs|json)|src\/.+\.[ch]|prebuilds\/.+|bench\/results\/latest\.(md|svg))$/;
     assert.deepStrictEqual(files.filter((f) => !allowed.test(f)), []);
     const pkg = JSON.parse(fs.readFileSync(path.join(stage, 'package.json'), 'utf8'));
     for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) assert.strictEqual(pkg.scripts[s], undefined, s);
