@@ -9,6 +9,7 @@ const connect = require('./connect');
 const { channels } = require('./diagnostics');
 const { exportedByCore } = require('./versions');
 require('./ipc');  // fastnet sockets and servers through child_process and cluster IPC (installs once)
+require('./transfer');  // fastnet sockets and servers moved to worker threads with postMessage (installs once per thread)
 
 binding.setCallbacks({ onread, onwrite, onconnect: connect.onconnect, onshutdown, ontimeout, onconnection, executionAsyncId });
 require('./handles').install();
