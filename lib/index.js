@@ -6,6 +6,7 @@ const { executionAsyncId } = require('async_hooks');
 const { Socket, normalizeArgs, onread, onwrite, onshutdown, ontimeout } = require('./socket');
 const { Server, createServerHandle, onconnection } = require('./server');
 const connect = require('./connect');
+const { BoundSocket } = require('./bound');
 const { channels } = require('./diagnostics');
 const { exportedByCore } = require('./versions');
 require('./ipc');  // fastnet sockets and servers through child_process and cluster IPC (installs once)
@@ -61,6 +62,7 @@ module.exports = {
   _TransferredBoundSocket,
   BlockList,
   SocketAddress,
+  BoundSocket,
   connect: createConnection,
   createConnection,
   createServer,
