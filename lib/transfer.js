@@ -325,14 +325,17 @@ function revive(m) {
 
 // Replace, in place, the markers inside a received value (a fresh structured clone, so only plain objects,
 // arrays, Maps and Sets hold them), adding their lifelines to `lifelines`. Returns the value, or the revived
-// object if the value is a marker.
-function reviveIn(value, lifelines, seen = new Set()) {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
-  seen.add(value);
+// object if the value is a marker (the same object wherever the marker appears again).
+function reviveIn(value, lifelines, seen = new Map()) {
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return seen.get(value);
   if (isMarkerObject(value)) {
     lifelines.add(value.lifeline);
-    return revive(value);
+    const revived = revive(value);
+    seen.set(value, revived);
+    return revived;
   }
+  seen.set(value, value);
   if (value instanceof Map) {
     const entries = [...value];
     const rebuild = entries.some(([k, v]) => isMarkerObject(k) || isMarkerObject(v));
