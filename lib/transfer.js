@@ -26,6 +26,9 @@
 //    no marker: nothing to walk), and lets the lifeline ports be removed from what event.ports shows. If a
 //    future Node named the symbol otherwise, it is looked for by description on MessagePort's prototype chain.
 //    receiveMessageOnPort() does not dispatch: worker_threads' export is wrapped (and ESM's view synced).
+//    new Worker(file, { workerData, transferList }) sends through the worker's port too; the worker reads
+//    workerData without a dispatch: its markers are revived when fastnet loads there.
+//    structuredClone(value, { transfer }) is wrapped the same way, within the thread.
 //
 // The marker: { fastnetTransfer: 'net.Socket' | 'net.Server', fd, ...options, claim, lifeline }. `fd` is a
 // duplicate that belongs to the message; `claim` an Int32Array over a SharedArrayBuffer (0 pending, 1 taken by
@@ -42,13 +45,13 @@
 //       const socket = new net.Socket({ fd: m.fd, allowHalfOpen: m.allowHalfOpen, readable: true, writable: true });
 //       m.lifeline.close();
 //     }
-// (a server: new net.Server(...).listen({ fd: m.fd })). If it does not, the descriptor is closed once the lifeline
-// port is garbage-collected.
+// (a server: new net.Server(...).listen({ fd: m.fd })). If it does not, the sender closes the descriptor once the
+// lifeline port is closed: when that thread ends, or the port is garbage-collected.
 //
 // Where the objects may be in the message: anywhere inside plain objects, arrays, Maps and Sets (what the copy
 // walks); hidden in another kind of object (a class instance), the send throws a DataCloneError and changes
 // nothing. One listed but not in the message at all is detached and its descriptor closed: core transfers it to
-// nowhere. Not covered: new Worker(file, { workerData, transferList }) (no dispatch happens; core 24 can).
+// nowhere.
 const { MessagePort, MessageChannel } = require('worker_threads');
 const workerThreads = require('worker_threads');
 const fs = require('fs');
@@ -227,11 +230,10 @@ function listedObjects(transfer) {
   return objects && { list, objects };
 }
 
-const postMessage = MessagePort.prototype.postMessage;
-function postMessageWithFastnet(value, transfer, ...rest) {
-  const listed = arguments.length > 1 ? listedObjects(transfer) : null;
-  if (listed === null) return Reflect.apply(postMessage, this, arguments);
-  const { list, objects } = listed;
+// Calls send(message, transfer) with the listed objects replaced by their markers (in a copy of `value`) and by
+// their lifelines in the transfer list (kept in its form: an array or { transfer }), then detaches them. If
+// anything throws before send returned, nothing has changed.
+function sendWithMarkers({ list, objects }, value, transfer, send) {
   for (const x of objects) assertTransferable(x);
   const made = makeMarkers(objects);
   const found = new Set();
@@ -250,8 +252,7 @@ function postMessageWithFastnet(value, transfer, ...rest) {
       if (entry === undefined) newList.push(x);
       else if (found.has(x)) newList.push(entry.marker.lifeline);
     }
-    const newTransfer = Array.isArray(transfer) ? newList : { ...transfer, transfer: newList };
-    ret = Reflect.apply(postMessage, this, [message, newTransfer, ...rest]);
+    ret = send(message, Array.isArray(transfer) ? newList : { ...transfer, transfer: newList });
   } catch (err) {
     discardMarkers(made);
     throw err;
@@ -265,6 +266,14 @@ function postMessageWithFastnet(value, transfer, ...rest) {
     detach(x);
   }
   return ret;
+}
+
+const postMessage = MessagePort.prototype.postMessage;
+function postMessageWithFastnet(value, transfer, ...rest) {
+  const listed = arguments.length > 1 ? listedObjects(transfer) : null;
+  if (listed === null) return Reflect.apply(postMessage, this, arguments);
+  return sendWithMarkers(listed, value, transfer, (message, newTransfer) =>
+    Reflect.apply(postMessage, this, [message, newTransfer, ...rest]));
 }
 Object.defineProperty(postMessageWithFastnet, 'name', { value: 'postMessage' });
 Object.defineProperty(postMessageWithFastnet, 'length', { value: postMessage.length });
@@ -410,12 +419,37 @@ function installReceiveMessageOnPort() {
     if (result !== undefined) result.message = reviveIn(result.message, new Set());
     return result;
   };
-  const { syncBuiltinESMExports } = require('module');
-  if (typeof syncBuiltinESMExports === 'function') syncBuiltinESMExports();
+}
+
+// structuredClone(value, { transfer }) moves them within this thread, as core's does on Node 24+.
+function installStructuredClone() {
+  const clone = globalThis.structuredClone;
+  if (typeof clone !== 'function') return;
+  globalThis.structuredClone = function structuredClone(value, options) {
+    const listed = arguments.length > 1 ? listedObjects(options) : null;
+    if (listed === null) return Reflect.apply(clone, this, arguments);
+    return sendWithMarkers(listed, value, options, (message, newOptions) =>
+      reviveIn(Reflect.apply(clone, this, [message, newOptions]), new Set()));
+  };
+}
+
+// new Worker(file, { workerData, transferList }): core's constructor posts workerData through its port (so the
+// sending side is the wrapper above), and the worker reads it without any dispatch: its markers are revived when
+// fastnet loads in the worker (in place; if workerData itself is one, the export is replaced).
+function reviveWorkerData() {
+  const data = workerThreads.workerData;
+  if (workerThreads.isMainThread || typeof data !== 'object' || data === null) return;
+  const revived = reviveIn(data, new Set());
+  if (revived !== data) workerThreads.workerData = revived;
 }
 
 MessagePort.prototype.postMessage = postMessageWithFastnet;
 installReceive();
+installStructuredClone();
 installReceiveMessageOnPort();
+reviveWorkerData();
+// ESM's named exports of worker_threads follow the CommonJS ones changed above.
+const { syncBuiltinESMExports } = require('module');
+if (typeof syncBuiltinESMExports === 'function') syncBuiltinESMExports();
 
 module.exports = { ERR_WORKER_HANDLE_NOT_TRANSFERABLE };
