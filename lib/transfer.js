@@ -82,6 +82,7 @@ function assertTransferable(x) {
       throw ERR_WORKER_HANDLE_NOT_TRANSFERABLE('net.Socket');
     }
   } else if (!(x._handle instanceof binding.Server) || x._handle.isPipe()) {
+    // (a server listening through cluster's primary has a core handle or none: not ours to move)
     throw ERR_WORKER_HANDLE_NOT_TRANSFERABLE('net.Server');
   }
 }
@@ -212,8 +213,9 @@ function detach(x) {
   }
 }
 
-// postMessage(value[, transferList | { transfer }]): the arguments core gets, or null if no fastnet object is
-// listed (then nothing is done at all).
+// postMessage(value[, transferList | { transfer }]) and structuredClone(value[, { transfer }]): the transfer list
+// and the fastnet objects in it, or null if none is listed (then nothing is done at all). A list that is another
+// kind of iterable is left to core (iterating it here could consume it): a fastnet object in it is refused there.
 function listedObjects(transfer) {
   let list;
   if (Array.isArray(transfer)) list = transfer;
@@ -393,7 +395,7 @@ function installReceive() {
   if (kDispatch === null) return;
   const dispatch = MessagePort.prototype[kDispatch];
   Object.defineProperty(MessagePort.prototype, kDispatch, {
-    value: function hybridDispatchWithFastnet(nodeValue, type, event) {
+    value: function hybridDispatchWithFastnet(nodeValue, type, event, ...rest) {
       if (type === 'message' && event === undefined) {
         const ports = this[kReceivingPorts];
         // An array (possibly empty) when emitMessage delivers; undefined if this Node does not say (walk anyway).
@@ -403,7 +405,7 @@ function installReceive() {
           if (lifelines.size > 0 && Array.isArray(ports)) this[kReceivingPorts] = ports.filter((p) => !lifelines.has(p));
         }
       }
-      return Reflect.apply(dispatch, this, [nodeValue, type, event]);
+      return Reflect.apply(dispatch, this, [nodeValue, type, event, ...rest]);
     },
     writable: true,
     configurable: true,
@@ -431,6 +433,7 @@ function installStructuredClone() {
     return sendWithMarkers(listed, value, options, (message, newOptions) =>
       reviveIn(Reflect.apply(clone, this, [message, newOptions]), new Set()));
   };
+  Object.defineProperty(globalThis.structuredClone, 'length', { value: clone.length });
 }
 
 // new Worker(file, { workerData, transferList }): core's constructor posts workerData through its port (so the
