@@ -219,13 +219,17 @@ function detach(x) {
 function listedObjects(transfer) {
   let list;
   if (Array.isArray(transfer)) list = transfer;
-  else if (transfer !== null && typeof transfer === 'object' && Array.isArray(transfer.transfer)) list = transfer.transfer;
+  else if (transfer !== null && typeof transfer === 'object' && Array.isArray(transfer.transfer)) {
+    list = transfer.transfer;
+  }
   else return null;
   let objects = null;
   for (const x of list) {
     if (x instanceof Socket || x instanceof Server) {
       objects ??= [];
-      if (objects.includes(x)) throw dataCloneError(`Transfer list contains duplicate ${x instanceof Socket ? 'Socket' : 'Server'}`);
+      if (objects.includes(x)) {
+        throw dataCloneError(`Transfer list contains duplicate ${x instanceof Socket ? 'Socket' : 'Server'}`);
+      }
       objects.push(x);
     }
   }
@@ -300,7 +304,9 @@ function adoptSocket(m, fd) {
     return socket;
   }
   // As core's: not reading until asked (core's deserialized socket gets its handle after construction).
-  return new Socket({ handle, allowHalfOpen: Boolean(m.allowHalfOpen), readable: true, writable: true, manualStart: true });
+  return new Socket({
+    handle, allowHalfOpen: Boolean(m.allowHalfOpen), readable: true, writable: true, manualStart: true,
+  });
 }
 
 function adoptServer(m, fd) {
@@ -402,7 +408,9 @@ function installReceive() {
         if (ports === undefined || (Array.isArray(ports) && ports.length > 0)) {
           const lifelines = new Set();
           nodeValue = reviveIn(nodeValue, lifelines);
-          if (lifelines.size > 0 && Array.isArray(ports)) this[kReceivingPorts] = ports.filter((p) => !lifelines.has(p));
+          if (lifelines.size > 0 && Array.isArray(ports)) {
+            this[kReceivingPorts] = ports.filter((p) => !lifelines.has(p));
+          }
         }
       }
       return Reflect.apply(dispatch, this, [nodeValue, type, event, ...rest]);

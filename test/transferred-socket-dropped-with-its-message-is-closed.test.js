@@ -3,8 +3,9 @@
 // and is terminated, or that ends by itself; on a port closed before posting; to a port closed with the
 // message still queued. The connection is closed (the client sees its end) and the listening socket too
 // (connecting is refused), and no descriptor is left behind, as with core, which closes what a dropped message
-// held (fastnet does it on the sending thread, once its loop hears of it: a moment later). Also: a socket listed but not in the message is detached and closed (core detaches it too, but keeps
-// the connection open on the receiving side without anything to reach it: that part is not compared).
+// held (fastnet does it on the sending thread, once its loop hears of it: a moment later). Also: a socket
+// listed but not in the message is detached and closed (core detaches it too, but keeps the connection open on
+// the receiving side without anything to reach it: that part is not compared).
 
 const test = require('node:test');
 const assert = require('node:assert');
