@@ -403,13 +403,17 @@ Socket.prototype._destroy = function(exception, cb) {
     cb(exception);
   } else {
     cb(exception);
-    process.nextTick(() => this.emit('close', !!exception));
+    process.nextTick(emitCloseWithoutHandle, this);   // as core: no hadError argument when there was no handle
   }
   if (this._server) {
     this._server._connections--;
     if (this._server._emitCloseIfDrained) this._server._emitCloseIfDrained();
   }
 };
+
+function emitCloseWithoutHandle(socket) {
+  socket.emit('close');
+}
 
 // A Unix socket has no address or port to report (core's Pipe has no getpeername/getsockname).
 Socket.prototype._getpeername = function() {
