@@ -166,19 +166,27 @@ napi_value fn_bound_bind_pipe(napi_env env, napi_callback_info info) {
   return fn_int(env, err ? err : fd);
 }
 
-/* closeBound(fd): closes an unadopted bound descriptor (removing its socket file); EBADF for any other fd. */
-napi_value fn_bound_close(napi_env env, napi_callback_info info) {
+/* Takes the unadopted bound descriptor named by the call's first argument off this env's list; NULL if the
+ * argument names none (then the caller answers EBADF). */
+static fn_bound_t* fn_bound__take(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   fn_env_t* fenv;
   int32_t fd = -1;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
-  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) return fn_int(env, UV_EBADF);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (napi_get_instance_data(env, (void**)&fenv) != napi_ok) return NULL;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) return NULL;
   fn_bound_t** at = fn_bound__find(fenv, fd);
-  if (at == NULL) return fn_int(env, UV_EBADF);
+  if (at == NULL) return NULL;
   fn_bound_t* b = *at;
   *at = b->next;
+  return b;
+}
+
+/* closeBound(fd): closes an unadopted bound descriptor (removing its socket file); EBADF for any other fd. */
+napi_value fn_bound_close(napi_env env, napi_callback_info info) {
+  fn_bound_t* b = fn_bound__take(env, info);
+  if (b == NULL) return fn_int(env, UV_EBADF);
   fn_bound__close(b);
   return fn_int(env, 0);
 }
@@ -186,17 +194,8 @@ napi_value fn_bound_close(napi_env env, napi_callback_info info) {
 /* detachBound(fd): takes an unadopted bound descriptor off this env's list, neither closed nor its file removed:
  * a worker transfer hands it to another env, which attachBound()s it. Returns 0, or EBADF for any other fd. */
 napi_value fn_bound_detach(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  fn_env_t* fenv;
-  int32_t fd = -1;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
-  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) return fn_int(env, UV_EBADF);
-  fn_bound_t** at = fn_bound__find(fenv, fd);
-  if (at == NULL) return fn_int(env, UV_EBADF);
-  fn_bound_t* b = *at;
-  *at = b->next;
+  fn_bound_t* b = fn_bound__take(env, info);
+  if (b == NULL) return fn_int(env, UV_EBADF);
   free(b->unlink_path);
   free(b);
   return fn_int(env, 0);
