@@ -81,6 +81,8 @@ static void fn_handle__closed(fn_handle_t* h) {
   if (h->onread_buffer) napi_delete_reference(env, h->onread_buffer);
   h->onread_buffer = NULL;
   napi_async_destroy(env, h->async);
+  if (h->async_resource) napi_delete_reference(env, h->async_resource);
+  h->async_resource = NULL;
   fn_handle__unlink(h);
   if (h->finalized) free(h);
   else napi_reference_unref(env, h->self, NULL);  /* weak again: GC may collect the object now */
@@ -267,7 +269,11 @@ napi_value fn_handle_async_reset(napi_env env, napi_callback_info info) {
   else NAPI_CALL(env, napi_get_reference_value(env, h->self, &resource));
   NAPI_CALL(env, napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &name));
   NAPI_CALL(env, napi_async_init(env, resource, name, &async));
+  napi_ref keep = NULL;
+  if (type == napi_object && napi_create_reference(env, resource, 1, &keep) != napi_ok) keep = NULL;
   napi_async_destroy(env, h->async);
+  if (h->async_resource) napi_delete_reference(env, h->async_resource);
+  h->async_resource = keep;
   h->async = async;
   h->async_id = 0;
   return NULL;

@@ -80,6 +80,8 @@ struct fn_handle_s {
   fn_env_t* fenv;
   napi_ref self;                    /* strong from construction until close completes */
   napi_async_context async;
+  napi_ref async_resource;          /* asyncReset(resource): N-API holds a caller's resource weakly; we keep it
+                                       alive while it is the handle's, as core's AsyncWrap does */
   double async_id;                  /* 0 until getAsyncId() first asks */
   napi_ref close_cb;                /* close(cb) / reset(cb): called once the close completed */
   fn_handle_t* prev;
