@@ -615,10 +615,18 @@ Socket.prototype.connect = function(...args) {
 
 // Native callbacks (`this` is the native handle).
 
-function onread(nread, buffer) {
+// A Buffer viewing part of an ArrayBuffer, made as core makes its own (a Uint8Array whose prototype is Buffer's).
+class SlabBuffer extends Uint8Array {}
+Object.setPrototypeOf(SlabBuffer.prototype, Buffer.prototype);
+SlabBuffer.prototype.constructor = Buffer;
+
+// nread > 0: `buffer` holds what was read; or, for a small read, `buffer` is the env's slab (an ArrayBuffer
+// shared by small reads) and the read is its `nread` bytes from `offset`.
+function onread(nread, buffer, offset) {
   const socket = this[kOwner];
   if (socket === undefined || socket.destroyed) return;
   if (nread > 0) {
+    if (offset !== undefined) buffer = new SlabBuffer(buffer, offset, nread);
     if (socket[kBufferCb]) return onUserBufferRead(socket, this, nread);
     if (!socket.push(buffer)) {
       this.reading = false;

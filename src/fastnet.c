@@ -52,6 +52,7 @@ static void fn__free_env(napi_env env, void* data, void* hint) {
     if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);
   }
   if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
+  if (fenv->slab) napi_delete_reference(env, fenv->slab);
   free(fenv->scratch);
   free(fenv);
 }

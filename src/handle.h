@@ -46,6 +46,8 @@ enum fn_callback {
 
 #define FN_SCRATCH_SIZE 65536
 #define FN_COPY_READ_MAX 16384      /* reads up to this size are copied; bigger ones hand over the memory */
+#define FN_SLAB_SIZE 65536          /* small reads are copied into one shared ArrayBuffer of this size... */
+#define FN_SLAB_READ_MAX 4096       /* ...when they are at most this long (a held one keeps the slab alive) */
 
 typedef struct fn_handle_s fn_handle_t;
 typedef struct fn_bound_s fn_bound_t;   /* bound.c: a bound descriptor no handle adopted yet */
@@ -64,6 +66,10 @@ typedef struct fn_env_s {
   napi_async_cleanup_hook_handle cleanup;
   bool exiting;                     /* teardown began: no more calls into JS */
   fn_bound_t* bound;                /* BoundSocket descriptors not adopted nor closed: closed at teardown */
+  napi_ref slab;                    /* the ArrayBuffer small reads are copied into, one after the other: JS makes
+                                       each read a Buffer viewing its part (no allocation of its own) */
+  char* slab_data;
+  size_t slab_used;
   char* scratch;                    /* alloc_cb's buffer (FN_SCRATCH_SIZE): small reads are copied out of it,
                                        big ones take it over (the Buffer owns it) and a new one is made */
 } fn_env_t;

@@ -54,6 +54,39 @@ static napi_status fn_stream__read_buffer(fn_env_t* fenv, char* base, size_t len
   return status;
 }
 
+/* A small read goes into the slab: *ab is the slab (a fresh one when this read does not fit the current one)
+ * and *offset where the read starts in it. Allocates nothing but a new slab now and then (malloc, a backing
+ * store and an ArrayBuffer per read cost more than the rest of a small read's trip to JS). */
+static napi_status fn_stream__slab_read(fn_env_t* fenv, const char* base, size_t len, napi_value* ab,
+                                        size_t* offset) {
+  napi_env env = fenv->env;
+  napi_status status;
+  bool detached = false;
+  if (fenv->slab && fenv->slab_used + len <= FN_SLAB_SIZE) {
+    /* JS may have detached it (ArrayBuffer.prototype.transfer, a worker transfer of a read's .buffer): its
+     * memory is no longer ours to write, so a new slab takes over. */
+    status = napi_get_reference_value(env, fenv->slab, ab);
+    if (status != napi_ok) return status;
+    status = napi_is_detached_arraybuffer(env, *ab, &detached);
+    if (status != napi_ok) return status;
+  }
+  if (fenv->slab == NULL || fenv->slab_used + len > FN_SLAB_SIZE || detached) {
+    void* data;
+    status = napi_create_arraybuffer(env, FN_SLAB_SIZE, &data, ab);
+    if (status != napi_ok) return status;
+    if (fenv->slab) napi_delete_reference(env, fenv->slab);
+    fenv->slab = NULL;
+    status = napi_create_reference(env, *ab, 1, &fenv->slab);
+    if (status != napi_ok) return status;
+    fenv->slab_data = data;
+    fenv->slab_used = 0;
+  }
+  memcpy(fenv->slab_data + fenv->slab_used, base, len);
+  *offset = fenv->slab_used;
+  fenv->slab_used += (len + 7) & ~(size_t)7;  /* each view starts 8-byte aligned, as Buffer's pool does */
+  return napi_ok;
+}
+
 static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   fn_handle_t* h = stream->data;
   if (nread == 0) return; /* EAGAIN: not EOF */
@@ -68,10 +101,16 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   napi_env env = h->fenv->env;
   napi_handle_scope scope;
   if (!fn_js_enter(h, &scope)) return;
-  napi_value argv[2];
+  napi_value argv[3];
   argv[0] = fn_int(env, nread);
   if (nread > 0 && h->onread_data == NULL) {
-    if (fn_stream__read_buffer(h->fenv, buf->base, (size_t)nread, &argv[1]) == napi_ok) {
+    size_t offset;
+    /* onread(nread, slab, offset) for a small read, onread(nread, buffer) for a bigger one */
+    if (nread <= FN_SLAB_READ_MAX &&
+        fn_stream__slab_read(h->fenv, buf->base, (size_t)nread, &argv[1], &offset) == napi_ok) {
+      argv[2] = fn_int(env, (int64_t)offset);
+      fn_call_js(h, FN_ONREAD, 3, argv);
+    } else if (fn_stream__read_buffer(h->fenv, buf->base, (size_t)nread, &argv[1]) == napi_ok) {
       fn_call_js(h, FN_ONREAD, 2, argv);
     }
   } else {
