@@ -22,10 +22,13 @@ function npmCli() {
 }
 const NPM = npmCli();
 
-// The environment without what a parent `npm test` put there (npm_config_*, npm_lifecycle_*, ...).
+// The environment without what a parent `npm test` put there (npm_config_*, npm_lifecycle_*, ...), nor what
+// `npm run test:asan` did (its sanitized build and the ASan runtime preloaded): these tests are about the
+// packaged binaries, and npm or musl's loader cannot run with libasan preloaded.
+const DROPPED = new Set(['NODE_OPTIONS', 'FASTNET_ADDON', 'LD_PRELOAD', 'ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']);
 function cleanEnv(extra = {}) {
   const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE_OPTIONS') env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && !DROPPED.has(k)) env[k] = v;
   return { ...env, ...extra };
 }
 
