@@ -628,6 +628,7 @@ function onread(nread, buffer, offset) {
   if (nread > 0) {
     if (offset !== undefined) buffer = new SlabBuffer(buffer, offset, nread);
     if (socket[kBufferCb]) return onUserBufferRead(socket, this, nread);
+    if (emitDataAtOnce(socket, buffer)) return;
     if (!socket.push(buffer)) {
       this.reading = false;
       const err = this.readStop();
@@ -646,6 +647,27 @@ function onread(nread, buffer, offset) {
     socket.push(null);
     socket.read(0);
   }
+}
+
+// A flowing socket with nothing buffered and a 'data' listener: push() would emit 'data' at once and then
+// schedule a tick to read more, which a native handle that keeps reading by itself does not need. Do what
+// push() does to the stream's state, and emit. Anything else (paused, buffered, decoding, ended) goes
+// through push().
+function emitDataAtOnce(socket, buffer) {
+  const state = socket._readableState;
+  if (state.flowing !== true || state.length !== 0 || state.sync || state.ended || state.decoder ||
+      state.errored || socket.listenerCount('data') === 0) {
+    return false;
+  }
+  state.reading = false;
+  const waiting = state.awaitDrainWriters;
+  if (waiting !== null && waiting !== undefined) {
+    if (waiting instanceof Set) waiting.clear();
+    else state.awaitDrainWriters = null;
+  }
+  state.dataEmitted = true;
+  socket.emit('data', buffer);
+  return true;
 }
 
 function onUserBufferRead(socket, handle, nread) {
