@@ -143,10 +143,12 @@ static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
   if (ms > 2147483647.0) ms = 2147483647.0;
   h->timeout_ms = (uint64_t)ms;
   if ((double)h->timeout_ms < ms) h->timeout_ms++;
-  if (h->timeout_ms == 0) {
-    uv_timer_stop(h->timer);
-  } else {
-    h->last_activity = uv_now(h->fenv->loop);
+  /* http sets a timeout and clears it again on every request: leave the timer heap alone where the timer
+   * callback can sort it out. With 0 a running timer finds the timeout gone and stops; a running timer due no
+   * later than the new timeout re-arms itself for the rest when it fires. */
+  if (h->timeout_ms == 0) return fn_int(env, 0);
+  h->last_activity = uv_now(h->fenv->loop);
+  if (!uv_is_active((uv_handle_t*)h->timer) || uv_timer_get_due_in(h->timer) > h->timeout_ms) {
     uv_timer_start(h->timer, fn_socket__on_timer, h->timeout_ms, 0);
   }
   return fn_int(env, 0);
