@@ -17,7 +17,6 @@ static void fn_stream__on_prepare(uv_prepare_t* prepare);
 enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2 };
 
 #define FN_STACK_STRING 16384
-#define FN_DEFER_MAX 16384   /* a write this long or longer goes out at once, even after another this iteration */
 
 static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf) {
   FN_UNUSED(suggested);  /* always 64 KiB */
@@ -360,9 +359,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   }
   h->bytes_written += (double)total;
   fn_stream_touch(h);
-  /* Only small writes are held: a big one costs one syscall for many bytes anyway, and holding it would make the
-   * Writable report backpressure (a pipe() then stops reading) until the loop polls. */
-  if (total < FN_DEFER_MAX && h->flush_scheduled && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
+  if (h->flush_scheduled && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
       uv_is_writable(&h->uv.stream)) {
     fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);
     if (wr == NULL) {
