@@ -418,9 +418,10 @@ function onconnectionNative(status, clientHandle) {
 }
 
 // Node 21+: a maxConnections of 0 drops every connection; before, 0 (like unset) meant no limit.
+const maxConnectionsZeroDrops = versions.has('maxConnectionsZeroDrops');   // asked once, not per connection
 function isOverMaxConnections(server) {
   const max = server.maxConnections;
-  if (versions.has('maxConnectionsZeroDrops') ? max == null : !max) return false;
+  if (maxConnectionsZeroDrops ? max == null : !max) return false;
   return server._connections >= max;
 }
 

@@ -224,7 +224,8 @@ Socket.prototype._unrefTimer = function _unrefTimer() {
 
 Socket.prototype._final = function(cb) {
   // Node 22+ waits only for a connect in progress: end() on a socket that never connected calls back at once.
-  if (versions.has('endCallbackWithoutConnect') ? this.connecting : this.pending) return this.once('connect', () => this._final(cb));
+  const waitForConnect = versions.has('endCallbackWithoutConnect') ? this.connecting : this.pending;
+  if (waitForConnect) return this.once('connect', () => this._final(cb));
   if (!this._handle) return cb();
   const err = this._handle.shutdown();
   if (err === UV_ENOTCONN) return cb();
