@@ -61,6 +61,7 @@ typedef struct fn_env_s {
   fn_handle_t* flush_list;          /* sockets that wrote this iteration: their deferred write goes out
                                        before the loop polls */
   uv_prepare_t flush_prepare;
+  int in_read;                      /* inside a read callback: writes go out at once (see fn_stream__write) */
   bool exit_flushed;                /* the process is exiting: from now on writes go out at once */
   bool prepare_open;
   napi_async_cleanup_hook_handle cleanup;

@@ -103,6 +103,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   if (!fn_js_enter(h, &scope)) return;
   napi_value argv[3];
   argv[0] = fn_int(env, nread);
+  h->fenv->in_read++;
   if (nread > 0 && h->onread_data == NULL) {
     size_t offset;
     /* onread(nread, slab, offset) for a small read, onread(nread, buffer) for a bigger one */
@@ -116,6 +117,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   } else {
     fn_call_js(h, FN_ONREAD, 1, argv);
   }
+  h->fenv->in_read--;
   napi_close_handle_scope(env, scope);
 }
 
@@ -359,7 +361,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   }
   h->bytes_written += (double)total;
   fn_stream_touch(h);
-  if (h->flush_scheduled && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
+  if (h->flush_scheduled && h->fenv->in_read == 0 && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
       uv_is_writable(&h->uv.stream)) {
     fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);
     if (wr == NULL) {
