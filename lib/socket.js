@@ -621,8 +621,8 @@ class SlabBuffer extends Uint8Array {}
 Object.setPrototypeOf(SlabBuffer.prototype, Buffer.prototype);
 SlabBuffer.prototype.constructor = Buffer;
 
-// nread > 0: `buffer` holds what was read; or, for a small read, `buffer` is the env's slab (an ArrayBuffer
-// shared by small reads) and the read is its `nread` bytes from `offset`.
+// nread > 0: `buffer` holds what was read; or `buffer` is an ArrayBuffer (the env's slab that small reads
+// share, or the block a big read landed in) and the read is its `nread` bytes from `offset`.
 function onread(nread, buffer, offset) {
   const socket = this[kOwner];
   if (socket === undefined || socket.destroyed) return;

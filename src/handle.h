@@ -44,8 +44,8 @@ enum fn_callback {
 /* Callback signatures fixed by libuv and N-API carry parameters we do not need. */
 #define FN_UNUSED(x) ((void)(x))
 
-#define FN_SCRATCH_SIZE 65536
-#define FN_COPY_READ_MAX 16384      /* reads up to this size are copied; bigger ones hand over the memory */
+#define FN_READ_BLOCK_SIZE 65536    /* reads land in a block of V8 memory this big... */
+#define FN_COPY_READ_MAX 32767      /* ...and are copied out when at most this long; longer ones take the block */
 #define FN_SLAB_SIZE 65536          /* small reads are copied into one shared ArrayBuffer of this size... */
 #define FN_SLAB_READ_MAX 4096       /* ...when they are at most this long (a held one keeps the slab alive) */
 
@@ -71,8 +71,10 @@ typedef struct fn_env_s {
                                        each read a Buffer viewing its part (no allocation of its own) */
   char* slab_data;
   size_t slab_used;
-  char* scratch;                    /* alloc_cb's buffer (FN_SCRATCH_SIZE): small reads are copied out of it,
-                                       big ones take it over (the Buffer owns it) and a new one is made */
+  napi_ref block;                   /* the ArrayBuffer reads land in (FN_READ_BLOCK_SIZE, uninitialized V8
+                                       memory): small reads are copied out of it, a big one takes it over (JS
+                                       gets a view of it) and a new one is made */
+  char* block_data;
 } fn_env_t;
 
 enum fn_state { FN_OPEN = 0, FN_CLOSING, FN_CLOSED };

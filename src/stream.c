@@ -18,6 +18,26 @@ enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2 };
 
 #define FN_STACK_STRING 16384
 
+/* A new read block: V8 memory (an uninitialized Buffer's ArrayBuffer), so that a read handed to JS is an
+ * ordinary ArrayBuffer that scavenges reclaim, as core's reads are. Memory V8 counts as external (malloc'd
+ * and handed over) makes it run a mark-compact every few dozen ms at loopback rates. */
+static void fn_stream__new_block(fn_env_t* fenv) {
+  napi_env env = fenv->env;
+  napi_handle_scope scope;
+  if (fenv->exiting || napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value buffer, ab;
+  void* data;
+  size_t length, offset;
+  napi_typedarray_type type;
+  if (napi_create_buffer(env, FN_READ_BLOCK_SIZE, &data, &buffer) == napi_ok &&
+      napi_get_typedarray_info(env, buffer, &type, &length, &data, &ab, &offset) == napi_ok &&
+      length == FN_READ_BLOCK_SIZE && offset == 0 &&
+      napi_create_reference(env, ab, 1, &fenv->block) == napi_ok) {
+    fenv->block_data = data;
+  }
+  napi_close_handle_scope(env, scope);
+}
+
 static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf) {
   FN_UNUSED(suggested);  /* always 64 KiB */
   fn_handle_t* h = handle->data;
@@ -25,33 +45,20 @@ static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t*
     *buf = (uv_buf_t){.base = h->onread_data, .len = h->onread_len};
   } else {
     fn_env_t* fenv = h->fenv;
-    if (fenv->scratch == NULL) fenv->scratch = malloc(FN_SCRATCH_SIZE);
-    *buf = uv_buf_init(fenv->scratch, fenv->scratch ? FN_SCRATCH_SIZE : 0);  /* 0: libuv reports ENOBUFS */
+    if (fenv->block_data == NULL) fn_stream__new_block(fenv);
+    *buf = uv_buf_init(fenv->block_data, fenv->block_data ? FN_READ_BLOCK_SIZE : 0);  /* 0: libuv reports ENOBUFS */
   }
 }
 
-static void fn_stream__free_read(napi_env env, void* data, void* hint) {
-  FN_UNUSED(env);
-  FN_UNUSED(hint);
-  free(data);
-}
-
-/* A Buffer holding what was read: a copy when small; when big, the scratch memory itself (no copy), trimmed
- * to what was read so that a held chunk keeps no more memory alive than its length, as core's reads do. */
-static napi_status fn_stream__read_buffer(fn_env_t* fenv, char* base, size_t len, napi_value* out) {
-  void* copy;
-  if (len <= FN_COPY_READ_MAX || base != fenv->scratch) {
-    return napi_create_buffer_copy(fenv->env, len, base, &copy, out);
-  }
-  char* trimmed = len < FN_SCRATCH_SIZE ? realloc(base, len) : base;
-  if (trimmed == NULL) trimmed = base;
-  fenv->scratch = NULL;  /* the Buffer takes this memory; alloc_cb makes a new one */
-  napi_status status = napi_create_external_buffer(fenv->env, len, trimmed, fn_stream__free_read, NULL, out);
-  if (status != napi_ok) {  /* external buffers not allowed here */
-    status = napi_create_buffer_copy(fenv->env, len, trimmed, &copy, out);
-    free(trimmed);
-  }
-  return status;
+/* A big read: JS gets the block itself (*ab, the read at offset 0) and the next read gets a new one. Up to
+ * half of a handed-over block is unused, which a held chunk keeps alive; shorter reads are copied. */
+static napi_status fn_stream__take_block(fn_env_t* fenv, napi_value* ab) {
+  napi_status status = napi_get_reference_value(fenv->env, fenv->block, ab);
+  if (status != napi_ok || *ab == NULL) return napi_generic_failure;
+  napi_delete_reference(fenv->env, fenv->block);
+  fenv->block = NULL;
+  fenv->block_data = NULL;
+  return napi_ok;
 }
 
 /* A small read goes into the slab: *ab is the slab (a fresh one when this read does not fit the current one)
@@ -106,12 +113,17 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   h->fenv->in_read++;
   if (nread > 0 && h->onread_data == NULL) {
     size_t offset;
-    /* onread(nread, slab, offset) for a small read, onread(nread, buffer) for a bigger one */
+    /* onread(nread, arrayBuffer, offset): a small read copied into the slab, or a big one in the block it
+     * landed in; onread(nread, buffer): a copy */
+    void* copy;
     if (nread <= FN_SLAB_READ_MAX &&
         fn_stream__slab_read(h->fenv, buf->base, (size_t)nread, &argv[1], &offset) == napi_ok) {
       argv[2] = fn_int(env, (int64_t)offset);
       fn_call_js(h, FN_ONREAD, 3, argv);
-    } else if (fn_stream__read_buffer(h->fenv, buf->base, (size_t)nread, &argv[1]) == napi_ok) {
+    } else if (nread > FN_COPY_READ_MAX && fn_stream__take_block(h->fenv, &argv[1]) == napi_ok) {
+      argv[2] = fn_int(env, 0);
+      fn_call_js(h, FN_ONREAD, 3, argv);
+    } else if (napi_create_buffer_copy(env, (size_t)nread, buf->base, &copy, &argv[1]) == napi_ok) {
       fn_call_js(h, FN_ONREAD, 2, argv);
     }
   } else {
