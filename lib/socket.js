@@ -80,17 +80,7 @@ function Socket(options) {
   }
 
   this.connecting = false;
-  this._hadError = false;
-  this._parent = null;
-  this._host = null;
   this[kWriteCallback] = null;
-  this[kShutdownCallback] = null;
-  this[kTimeoutMs] = 0;
-  this[kTimeoutFallback] = null;
-  this[kBuffer] = null;
-  this[kBufferCb] = null;
-  this[kBufferGen] = null;
-  this[kWrappedUnconnected] = false;
 
   if (typeof options === 'number') options = { fd: options };
   else options = { ...options };
@@ -130,7 +120,7 @@ function Socket(options) {
     this[kBufferCb] = onread.callback;
   }
 
-  this[kSetNoDelay] = Boolean(options.noDelay);
+  if (options.noDelay) this[kSetNoDelay] = true;
   sockopt.initSocketOptions(this, options);   // keepAlive, keepAliveInitialDelay, typeOfService
 
   this.on('end', onReadableStreamEnd);
@@ -149,18 +139,23 @@ function Socket(options) {
   }
   if (options.signal) addClientAbortSignalOption(this, options);
 
-  this.server = null;
-  this._server = null;
-  this[kBytesRead] = 0;
-  this[kBytesWritten] = 0;
   if (options.blockList) this.blockList = errors.validateBlockList(options.blockList, 'options.blockList');
 }
 Object.setPrototypeOf(Socket.prototype, stream.Duplex.prototype);
 Object.setPrototypeOf(Socket, stream.Duplex);
 
+// Defaults most sockets never change live on the prototype: an idle socket carries only what it set (memory
+// per connection). Reads see the same values core's own properties have; a write makes the property own.
+Object.assign(Socket.prototype, {
+  _hadError: false, _parent: null, _host: null, _sockname: null, server: null, _server: null,
+  [kShutdownCallback]: null, [kTimeoutMs]: 0, [kTimeoutFallback]: null, [kBuffer]: null, [kBufferCb]: null,
+  [kBufferGen]: null, [kWrappedUnconnected]: false, [kBytesRead]: 0, [kBytesWritten]: 0, [kSetNoDelay]: false,
+  [kSetKeepAlive]: false, [kSetKeepAliveInitialDelay]: 0,
+});
+
 function initSocketHandle(socket) {
   socket._undestroy();
-  socket._sockname = null;
+  if (socket._sockname !== null) socket._sockname = null;
   const handle = socket._handle;
   if (handle) {
     handle[kOwner] = socket;

@@ -15,10 +15,14 @@ const kSetTOS = Symbol('kSetTOS');
 
 // The constructor's options: keepAlive, keepAliveInitialDelay (checked earlier, as core does), typeOfService.
 function initSocketOptions(socket, options) {
-  socket[kSetKeepAlive] = Boolean(options.keepAlive);
-  socket[kSetKeepAliveInitialDelay] = ~~(options.keepAliveInitialDelay / 1000);
-  if (options.typeOfService !== undefined) validateInt32(options.typeOfService, 'options.typeOfService', 0, 255);
-  socket[kSetTOS] = options.typeOfService;
+  // the defaults (false, 0, undefined) are on Socket.prototype
+  if (options.keepAlive) socket[kSetKeepAlive] = true;
+  const initialDelay = ~~(options.keepAliveInitialDelay / 1000);
+  if (initialDelay !== 0) socket[kSetKeepAliveInitialDelay] = initialDelay;
+  if (options.typeOfService !== undefined) {
+    validateInt32(options.typeOfService, 'options.typeOfService', 0, 255);
+    socket[kSetTOS] = options.typeOfService;
+  }
 }
 
 // setKeepAlive([enable][, initialDelay][, interval][, count]) or setKeepAlive({ enable, initialDelay, interval,
