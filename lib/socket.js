@@ -6,6 +6,7 @@ const errors = require('./errors');
 const versions = require('./versions');
 const sockopt = require('./sockopt');
 const bound = require('./bound');
+const duplexState = require('./duplex-state');
 const {
   ERR_INVALID_ARG_VALUE, ERR_INVALID_FD_TYPE, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ERR_MISSING_ARGS, AbortError,
@@ -88,7 +89,7 @@ function Socket(options) {
   options.emitClose = false;   // 'close' comes after the handle closed, with hadError
   options.autoDestroy = true;
   options.decodeStrings = false;  // strings are encoded natively
-  stream.Duplex.call(this, options);
+  duplexState.initDuplex(this, options);   // stream.Duplex.call(this, options), the Writable half made when used
 
   this._handle = null;
   let boundNotConnected = false;   // an adopted BoundSocket: no reading before connect() completes
@@ -143,6 +144,7 @@ function Socket(options) {
 }
 Object.setPrototypeOf(Socket.prototype, stream.Duplex.prototype);
 Object.setPrototypeOf(Socket, stream.Duplex);
+duplexState.defineLazyWritableState(Socket.prototype);
 
 // Defaults most sockets never change live on the prototype: an idle socket carries only what it set (memory
 // per connection). Reads see the same values core's own properties have; a write makes the property own.
@@ -154,7 +156,7 @@ Object.assign(Socket.prototype, {
 });
 
 function initSocketHandle(socket) {
-  socket._undestroy();
+  duplexState.undestroy(socket);
   if (socket._sockname !== null) socket._sockname = null;
   const handle = socket._handle;
   if (handle) {

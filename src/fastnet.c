@@ -54,6 +54,7 @@ static void fn__free_env(napi_env env, void* data, void* hint) {
   if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
   if (fenv->slab) napi_delete_reference(env, fenv->slab);
   if (fenv->block) napi_delete_reference(env, fenv->block);
+  free(fenv->live);
   free(fenv);
 }
 

@@ -5,8 +5,67 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Marks the JS objects of our native handles (napi_type_tag_object). */
-static const napi_type_tag fn_handle_type_tag = {0x6661737467e74e45ULL, 0x9a3c1f0b2d8e7a61ULL};
+/* The live set: the addresses of the handles whose JS object exists, an open-addressing hash set (linear
+ * probing, at most half full). napi_unwrap of an object another addon wrapped gives a pointer that is not a
+ * fn_handle_t; only a pointer in this set is one of ours. It replaces a type tag, which costs each handle's
+ * JS object a BigInt and each method call a private-property lookup. Entries leave in the wrap's finalizer,
+ * which N-API runs before the env's own (instance data is finalized last). */
+static size_t fn_live__home(const fn_env_t* fenv, const void* p) {
+  uint64_t x = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
+  return (size_t)(x >> 32) & (fenv->live_cap - 1);
+}
+
+static void fn_live__put(fn_env_t* fenv, fn_handle_t* h) {
+  size_t i = fn_live__home(fenv, h);
+  while (fenv->live[i] != NULL) i = (i + 1) & (fenv->live_cap - 1);
+  fenv->live[i] = h;
+}
+
+static bool fn_live__add(fn_env_t* fenv, fn_handle_t* h) {
+  if ((fenv->live_count + 1) * 2 > fenv->live_cap) {
+    size_t old_cap = fenv->live_cap;
+    fn_handle_t** old = fenv->live;
+    size_t cap = old_cap ? old_cap * 2 : 64;
+    fn_handle_t** live = calloc(cap, sizeof(*live));
+    if (live == NULL) return false;
+    fenv->live = live;
+    fenv->live_cap = cap;
+    for (size_t i = 0; i < old_cap; i++) {
+      if (old[i] != NULL) fn_live__put(fenv, old[i]);
+    }
+    free(old);
+  }
+  fn_live__put(fenv, h);
+  fenv->live_count++;
+  return true;
+}
+
+static bool fn_live__has(const fn_env_t* fenv, const void* p) {
+  if (fenv->live_cap == 0) return false;
+  for (size_t i = fn_live__home(fenv, p); fenv->live[i] != NULL; i = (i + 1) & (fenv->live_cap - 1)) {
+    if (fenv->live[i] == p) return true;
+  }
+  return false;
+}
+
+static void fn_live__remove(fn_env_t* fenv, fn_handle_t* h) {
+  if (fenv->live_cap == 0) return;
+  size_t mask = fenv->live_cap - 1, i = fn_live__home(fenv, h);
+  while (fenv->live[i] != h) {
+    if (fenv->live[i] == NULL) return;
+    i = (i + 1) & mask;
+  }
+  /* backward-shift deletion: move up later entries whose probe passed through the freed slot */
+  for (size_t j = (i + 1) & mask; fenv->live[j] != NULL; j = (j + 1) & mask) {
+    size_t home = fn_live__home(fenv, fenv->live[j]);
+    if (((j - home) & mask) >= ((j - i) & mask)) {
+      fenv->live[i] = fenv->live[j];
+      i = j;
+    }
+  }
+  fenv->live[i] = NULL;
+  fenv->live_count--;
+}
 
 static void fn_handle__link(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
@@ -27,6 +86,7 @@ static void fn_handle__unlink(fn_handle_t* h) {
 static void fn_handle__finalize(napi_env env, void* data, void* hint) {
   FN_UNUSED(hint);
   fn_handle_t* h = data;
+  fn_live__remove(h->fenv, h);
   h->finalized = true;
   napi_delete_reference(env, h->self);  /* napi_wrap's reference: deleted here, in its finalizer */
   h->self = NULL;
@@ -183,15 +243,16 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   h->uv.handle.data = h;
   napi_value resource_name;
   if (napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
-      napi_type_tag_object(env, self, &fn_handle_type_tag) != napi_ok ||
       napi_wrap(env, self, h, fn_handle__finalize, NULL, &h->self) != napi_ok) {
     uv_close(&h->uv.handle, fn_handle__free_unwrapped);
     return NULL;  /* the failing call left an exception pending */
   }
   /* the reference napi_wrap made is weak: strong until the handle closed, as core holds its handles */
   bool strong = napi_reference_ref(env, h->self, NULL) == napi_ok;
-  if (!strong || napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
-    /* wrapped: the finalizer frees once the close completes */
+  bool live = strong && fn_live__add(fenv, h);
+  if (strong && !live) napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
+  if (!live || napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
+    /* wrapped: the finalizer frees once the close completes (and leaves the live set) */
     if (strong) napi_reference_unref(env, h->self, NULL);
     h->state = FN_CLOSING;
     h->pending_closes = 1;
@@ -208,10 +269,10 @@ fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc,
   void* data = NULL;
   size_t none = 0;
   if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, NULL) != napi_ok) return NULL;
-  bool ours = false;
-  /* the tag rules out objects wrapped by another addon, whose pointer is not a fn_handle_t */
-  if (napi_check_object_type_tag(env, self, &fn_handle_type_tag, &ours) != napi_ok || !ours ||
-      napi_unwrap(env, self, &data) != napi_ok || data == NULL) {
+  fn_env_t* fenv;
+  /* an object another addon wrapped unwraps to a pointer that is not in our live set */
+  if (napi_get_instance_data(env, (void**)&fenv) != napi_ok || fenv == NULL ||
+      napi_unwrap(env, self, &data) != napi_ok || !fn_live__has(fenv, data)) {
     napi_throw_type_error(env, "ERR_INVALID_THIS", "fastnet: method called on an object that is not a native handle");
     return NULL;
   }

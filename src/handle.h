@@ -75,6 +75,8 @@ typedef struct fn_env_s {
                                        memory): small reads are copied out of it, a big one takes it over (JS
                                        gets a view of it) and a new one is made */
   char* block_data;
+  fn_handle_t** live;               /* every handle whose JS object exists, by address (see handle.c) */
+  size_t live_cap, live_count;
 } fn_env_t;
 
 enum fn_state { FN_OPEN = 0, FN_CLOSING, FN_CLOSED };
