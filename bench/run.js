@@ -97,7 +97,8 @@ function progressDone() {
 async function measure(scenario, impl, params, netns) {
   if (scenario.measure) return scenario.measure(impl, params);
   const timeoutMs = ((params.dur || 0) + (params.warm || 0) + 60) * 1000;
-  const r = await run(process.execPath, ['--expose-gc', CHILD, scenario.name, impl, JSON.stringify(params)],
+  const r = await run(process.execPath, [...(params.nodeArgs || []), '--expose-gc', CHILD, scenario.name, impl,
+    JSON.stringify(params)],
     { netns, timeoutMs });
   const m = r.stdout.match(/^RESULT (.*)$/m);
   if (r.code !== 0 || !m)
