@@ -336,7 +336,7 @@ function onconnect(status) {
   const self = handle[kOwner];
   if (self.destroyed || self._handle !== handle) return;
   self.connecting = false;
-  self._sockname = null;
+  if (self._sockname !== null) self._sockname = null;
   if (status === 0) {
     self._unrefTimer();
     if (self[socketInternals.kSetNoDelay]) handle.setNoDelay(true);

@@ -15,8 +15,13 @@ const { WritableState } = stream.Writable;
 const kWritableOptions = Symbol('kWritableOptions');  // per socket, only when they differ from the shared ones
 const kWritable = Symbol('kWritable');                // the state, once made (tells `destroyed` it exists)
 
-// Options that need the Duplex constructor as is (stream hooks, a signal, an encoding it validates).
-const EAGER_KEYS = ['read', 'write', 'writev', 'final', 'destroy', 'construct', 'signal', 'defaultEncoding'];
+// Options that need the Duplex constructor as is (stream hooks, a signal, an encoding it validates, a
+// Writable half that is not writable). Named loads, not a loop over keys: this runs for every socket.
+function needsDuplexConstructor(options) {
+  return options.writable === false || options.read != null || options.write != null || options.writev != null ||
+    options.final != null || options.destroy != null || options.construct != null || options.signal != null ||
+    options.defaultEncoding != null;
+}
 
 // What the Writable state reads besides its highWaterMark is the same for every Socket (decodeStrings,
 // emitClose, autoDestroy; objectMode is refused). One frozen options object per highWaterMark in use.
@@ -44,8 +49,7 @@ function writableHighWaterMark(options) {
 // Does for `socket` what Duplex(options) does, except the Writable state.
 function initDuplex(socket, options) {
   const hwm = writableHighWaterMark(options);
-  if (hwm === null || options.writable === false ||
-      EAGER_KEYS.some((key) => options[key] !== undefined && options[key] !== null)) {
+  if (hwm === null || needsDuplexConstructor(options)) {
     stream.Duplex.call(socket, options);
     socket[kWritable] = socket._writableState;
     return;

@@ -397,7 +397,7 @@ Socket.prototype._destroy = function(exception, cb) {
       closeHandle(handle, () => this.emit('close', isException), reset);
     }
     this._handle = null;
-    this._sockname = null;
+    if (this._sockname !== null) this._sockname = null;
     cb(exception);
   } else {
     cb(exception);
@@ -589,7 +589,7 @@ Socket.prototype.connect = function(...args) {
   if (this.destroyed) {
     this._handle = null;
     this._peername = null;
-    this._sockname = null;
+    if (this._sockname !== null) this._sockname = null;
     this._undestroy();
   }
   const { path } = options;
