@@ -9,7 +9,8 @@
         "src/socket.c",
         "src/server.c",
         "src/sockopt.c",
-        "src/bound.c"
+        "src/bound.c",
+        "src/latin1.c"
       ],
       "cflags": ["-std=c11", "-Wall", "-Wextra", "-Wunused-parameter", "-fvisibility=hidden"],
       "cflags!": ["-fno-exceptions"],

@@ -122,6 +122,9 @@ struct fn_handle_s {
   size_t onread_len;
 };
 
+/* latin1.c */
+uint8_t* fn_latin1_to_utf8(uint8_t* buf, size_t len, size_t* out_len);
+
 /* lifetime */
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);

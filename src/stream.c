@@ -14,7 +14,7 @@ typedef struct fn_write_req_s {
 
 static void fn_stream__on_prepare(uv_prepare_t* prepare);
 
-enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2 };
+enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2, FN_LATIN1_AS_UTF8 = 3 };
 
 #define FN_STACK_STRING 16384
 
@@ -418,18 +418,34 @@ napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
 }
 
 /* Encodes a string into `stack` when it fits, else into malloc'd memory (*heap), in one pass: the buffer is
- * sized from the string's length (UTF-8 takes at most 3 bytes per UTF-16 unit). */
-static napi_status fn_stream__encode(napi_env env, napi_value str, int encoding, char* stack, size_t stack_len,
-                                     char** out, size_t* out_len, char** heap) {
-  size_t units;
+ * sized from the string's length (UTF-8 takes at most 3 bytes per UTF-16 unit). FN_LATIN1_AS_UTF8 encodes
+ * the first `latin1` characters of str (all below 256) from their Latin-1 copy, then `rest` (a string, or
+ * NULL) as UTF-8. */
+static napi_status fn_stream__encode(napi_env env, napi_value str, int encoding, size_t latin1, napi_value rest,
+                                     char* stack, size_t stack_len, char** out, size_t* out_len, char** heap) {
+  size_t units, rest_units = 0;
   *heap = NULL;
   napi_status s = napi_get_value_string_utf16(env, str, NULL, 0, &units);
   if (s != napi_ok) return s;
-  size_t size = (encoding == FN_UCS2 ? units * 2 : encoding == FN_LATIN1 ? units : units * 3) + 2;
+  if (encoding == FN_LATIN1_AS_UTF8) {
+    if (latin1 > units) latin1 = units;
+    if (rest != NULL && (s = napi_get_value_string_utf16(env, rest, NULL, 0, &rest_units)) != napi_ok) return s;
+  }
+  size_t size = (encoding == FN_LATIN1_AS_UTF8 ? latin1 * 2 + rest_units * 3
+                 : encoding == FN_UCS2 ? units * 2 : encoding == FN_LATIN1 ? units : units * 3) + 2;
   char* dst = size <= stack_len ? stack : (*heap = malloc(size));
   if (dst == NULL) return napi_generic_failure;
   size_t len;
-  if (encoding == FN_UCS2) {
+  if (encoding == FN_LATIN1_AS_UTF8) {
+    /* the Latin-1 copy goes to the second half of its part of dst, and expands from the start */
+    s = napi_get_value_string_latin1(env, str, dst + latin1, latin1 + 1, &len);
+    if (s == napi_ok) dst = (char*)fn_latin1_to_utf8((uint8_t*)dst, len, &len);
+    if (s == napi_ok && rest != NULL) {  /* after the UTF-8 so far (room: rest_units * 3 + 2 bytes) */
+      size_t more;
+      s = napi_get_value_string_utf8(env, rest, dst + len, rest_units * 3 + 2, &more);
+      len += more;
+    }
+  } else if (encoding == FN_UCS2) {
     s = napi_get_value_string_utf16(env, str, (char16_t*)dst, units + 1, &len);
     len *= 2;
   } else if (encoding == FN_LATIN1) {
@@ -442,18 +458,32 @@ static napi_status fn_stream__encode(napi_env env, napi_value str, int encoding,
   return s;
 }
 
-/* writeString(string, encoding): 0 utf8, 1 latin1 (also ascii), 2 ucs2. Returns like write. */
+/* writeString(string, encoding[, latin1, rest]): encoding 0 utf8, 1 latin1 (also ascii), 2 ucs2; 3 utf8 of a
+ * string whose first `latin1` characters (all of them when omitted) are below 256, followed by the string
+ * `rest` if given. Returns like write. */
 napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 4;
+  napi_value argv[4];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   int32_t encoding = 0;
   if (argc > 1) napi_get_value_int32(env, argv[1], &encoding);
+  int64_t latin1 = INT64_MAX;
+  napi_value rest = NULL;
+  if (encoding == FN_LATIN1_AS_UTF8 && argc > 3) {
+    napi_valuetype type;
+    if (napi_get_value_int64(env, argv[2], &latin1) != napi_ok || latin1 < 0 ||
+        napi_typeof(env, argv[3], &type) != napi_ok || type != napi_string) {
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writeString expects a length and a string");
+      return NULL;
+    }
+    rest = argv[3];
+  }
   char stack[FN_STACK_STRING];
   char *data, *heap;
   size_t len;
-  if (fn_stream__encode(env, argv[0], encoding, stack, sizeof(stack), &data, &len, &heap) != napi_ok) {
+  if (fn_stream__encode(env, argv[0], encoding, (size_t)latin1, rest, stack, sizeof(stack), &data, &len,
+                        &heap) != napi_ok) {
     free(heap);
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: writeString expects a string");
     return NULL;
