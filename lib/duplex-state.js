@@ -12,7 +12,7 @@ const stream = require('stream');
 
 const { ReadableState } = stream.Readable;
 const { WritableState } = stream.Writable;
-const kWritableOptions = Symbol('kWritableOptions');  // per socket, only when they differ from the shared ones
+const kWritableOptions = Symbol('kWritableOptions');  // what the state will be made with (shared per highWaterMark)
 const kWritable = Symbol('kWritable');                // the state, once made (tells `destroyed` it exists)
 
 // Options that need the Duplex constructor as is (stream hooks, a signal, an encoding it validates, a
@@ -50,8 +50,7 @@ function writableHighWaterMark(options) {
 function initDuplex(socket, options) {
   const hwm = writableHighWaterMark(options);
   if (hwm === null || needsDuplexConstructor(options)) {
-    stream.Duplex.call(socket, options);
-    socket[kWritable] = socket._writableState;
+    stream.Duplex.call(socket, options);  // its `this._writableState = ...` goes through the setter below
     return;
   }
   socket._events ??= {

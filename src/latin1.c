@@ -23,6 +23,20 @@ static bool fn_latin1__ascii(const uint8_t* p, size_t len) {
   return (any & 0x80) == 0;
 }
 
+/* Byte by byte: n Latin-1 bytes to UTF-8 at out; returns the end. Safe in place under the rule below. */
+static uint8_t* fn_latin1__bytes(const uint8_t* in, size_t n, uint8_t* out) {
+  for (size_t i = 0; i < n; i++) {
+    uint8_t c = in[i];
+    if (c < 0x80) {
+      *out++ = c;
+    } else {
+      *out++ = (uint8_t)(0xC0 | (c >> 6));
+      *out++ = (uint8_t)(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
 /* buf holds `len` Latin-1 bytes at buf + len (its second half; buf is 2 * len long). Returns where their
  * UTF-8 starts and sets *out_len: the bytes themselves when all are ASCII (no move), else buf, written from
  * its start. The output never passes the input not yet read: at input i (at buf + len + i) the output is at
@@ -42,13 +56,12 @@ uint8_t* fn_latin1_to_utf8(uint8_t* buf, size_t len, size_t* out_len) {
     fn_v16 top = v >> 7;  /* 1 where a byte is 0x80 or more */
     uint64_t halves[2];
     memcpy(halves, &top, 16);
-    uint64_t any = halves[0] | halves[1];
-    if (any == 0) {
+    if ((halves[0] | halves[1]) == 0) {  /* all ASCII */
       memcpy(out, &v, 16);
       out += 16;
       continue;
     }
-    if ((halves[0] & halves[1]) == 0x0101010101010101ULL) {
+    if ((halves[0] & halves[1]) == 0x0101010101010101ULL) {  /* none ASCII: two bytes each */
       fn_v16 lead = (v >> 6) | 0xC0;
       fn_v16 cont = (v & 0x3F) | 0x80;
       fn_v16 lo = __builtin_shuffle(lead, cont,
@@ -60,26 +73,10 @@ uint8_t* fn_latin1_to_utf8(uint8_t* buf, size_t len, size_t* out_len) {
       out += 32;
       continue;
     }
-    for (size_t k = 0; k < 16; k++) {
-      uint8_t c = v[k];
-      if (c < 0x80) {
-        *out++ = c;
-      } else {
-        *out++ = (uint8_t)(0xC0 | (c >> 6));
-        *out++ = (uint8_t)(0x80 | (c & 0x3F));
-      }
-    }
+    out = fn_latin1__bytes(in + i, 16, out);  /* mixed */
   }
 #endif
-  for (; i < len; i++) {
-    uint8_t c = in[i];
-    if (c < 0x80) {
-      *out++ = c;
-    } else {
-      *out++ = (uint8_t)(0xC0 | (c >> 6));
-      *out++ = (uint8_t)(0x80 | (c & 0x3F));
-    }
-  }
+  out = fn_latin1__bytes(in + i, len - i, out);
   *out_len = (size_t)(out - buf);
   return buf;
 }
