@@ -23,61 +23,42 @@ enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2, FN_LATIN1_AS_UTF8 = 
  * and handed over) makes it run a mark-compact every few dozen ms at loopback rates. */
 static void fn_stream__new_block(fn_env_t* fenv) {
   napi_env env = fenv->env;
-  size_t size = fenv->next_block_size ? fenv->next_block_size : FN_READ_BLOCK_MIN;
   napi_handle_scope scope;
   if (fenv->exiting || napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value buffer, ab;
   void* data;
   size_t length, offset;
   napi_typedarray_type type;
-  if (napi_create_buffer(env, size, &data, &buffer) == napi_ok &&
+  if (napi_create_buffer(env, FN_READ_BLOCK_SIZE, &data, &buffer) == napi_ok &&
       napi_get_typedarray_info(env, buffer, &type, &length, &data, &ab, &offset) == napi_ok &&
-      length == size && offset == 0 &&
+      length == FN_READ_BLOCK_SIZE && offset == 0 &&
       napi_create_reference(env, ab, 1, &fenv->block) == napi_ok) {
     fenv->block_data = data;
-    fenv->block_size = size;
   }
   napi_close_handle_scope(env, scope);
 }
 
 static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf) {
-  FN_UNUSED(suggested);  /* always 64 KiB: a block that was filled is followed by a bigger one instead */
+  FN_UNUSED(suggested);  /* always 64 KiB */
   fn_handle_t* h = handle->data;
   if (h->onread_data) {
     *buf = (uv_buf_t){.base = h->onread_data, .len = h->onread_len};
   } else {
     fn_env_t* fenv = h->fenv;
     if (fenv->block_data == NULL) fn_stream__new_block(fenv);
-    *buf = uv_buf_init(fenv->block_data, fenv->block_data ? fenv->block_size : 0);  /* 0: libuv reports ENOBUFS */
+    *buf = uv_buf_init(fenv->block_data, fenv->block_data ? FN_READ_BLOCK_SIZE : 0);  /* 0: libuv reports ENOBUFS */
   }
 }
 
 /* A big read: JS gets the block itself (*ab, the read at offset 0) and the next read gets a new one. Up to
- * half of a handed-over block is unused, which a held chunk keeps alive; shorter reads are copied. Reads
- * that fill their blocks twice in a row say a stream is flowing faster than they take it: the next block is
- * FN_READ_BLOCK_MAX, for fewer reads (and calls into JS) per byte; any other read brings it back to
- * FN_READ_BLOCK_MIN (see also copied_out). One full read alone is often a write split in two (a 100 KB
- * write read as 64 KiB and 36 KiB): its rest would be copied out of a big block. */
-static napi_status fn_stream__take_block(fn_env_t* fenv, size_t nread, napi_value* ab) {
+ * half of a handed-over block is unused, which a held chunk keeps alive; shorter reads are copied. */
+static napi_status fn_stream__take_block(fn_env_t* fenv, napi_value* ab) {
   napi_status status = napi_get_reference_value(fenv->env, fenv->block, ab);
   if (status != napi_ok || *ab == NULL) return napi_generic_failure;
-  fenv->full_reads = nread == fenv->block_size ? fenv->full_reads + 1 : 0;
-  fenv->next_block_size = fenv->full_reads >= 2 ? FN_READ_BLOCK_MAX : FN_READ_BLOCK_MIN;
   napi_delete_reference(fenv->env, fenv->block);
   fenv->block = NULL;
   fenv->block_data = NULL;
   return napi_ok;
-}
-
-/* A read was copied out of the block: a big block that reads no longer fill is dropped (after the copy: it
- * is V8 memory, freed by a GC), so that the next reads land in a small one that they may take over. */
-static void fn_stream__copied_out(fn_env_t* fenv) {
-  if (fenv->block_size <= FN_READ_BLOCK_MIN || fenv->block == NULL) return;
-  napi_delete_reference(fenv->env, fenv->block);
-  fenv->block = NULL;
-  fenv->block_data = NULL;
-  fenv->next_block_size = FN_READ_BLOCK_MIN;
-  fenv->full_reads = 0;
 }
 
 /* A small read goes into the slab: *ab is the slab (a fresh one when this read does not fit the current one)
@@ -137,15 +118,12 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     void* copy;
     if (nread <= FN_SLAB_READ_MAX &&
         fn_stream__slab_read(h->fenv, buf->base, (size_t)nread, &argv[1], &offset) == napi_ok) {
-      fn_stream__copied_out(h->fenv);
       argv[2] = fn_int(env, (int64_t)offset);
       fn_call_js(h, FN_ONREAD, 3, argv);
-    } else if ((size_t)nread > h->fenv->block_size / 2 &&
-               fn_stream__take_block(h->fenv, (size_t)nread, &argv[1]) == napi_ok) {
+    } else if (nread > FN_COPY_READ_MAX && fn_stream__take_block(h->fenv, &argv[1]) == napi_ok) {
       argv[2] = fn_int(env, 0);
       fn_call_js(h, FN_ONREAD, 3, argv);
     } else if (napi_create_buffer_copy(env, (size_t)nread, buf->base, &copy, &argv[1]) == napi_ok) {
-      fn_stream__copied_out(h->fenv);
       fn_call_js(h, FN_ONREAD, 2, argv);
     }
   } else {

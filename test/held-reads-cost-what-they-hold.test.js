@@ -2,8 +2,8 @@
 // Scenario: an app keeps every chunk it reads, and its RSS grows about as much as core's would.
 //  - 100 MiB arriving as 17 KiB reads: a read is copied out of the block it landed in unless it fills more
 //    than half of it, so no held 17 KiB chunk keeps a 64 KiB block alive.
-//  - 100 MiB sent in 1 MiB writes as fast as the loop takes them: reads that keep filling their blocks move
-//    on to bigger blocks, and what they hold must still be about what they read. The bytes are checked too.
+//  - 100 MiB sent in 1 MiB writes as fast as the loop takes them: nearly every read fills its block and JS
+//    takes the block whole. The bytes are checked too: a block must never be written again once JS has it.
 
 const test = require('node:test');
 const assert = require('node:assert');
@@ -69,7 +69,6 @@ test('holding 100 MiB of a flood costs about what core does, and it arrives inta
   const fast = await rssGrowth(FASTNET, 'flood');
   assert.ok(core.intact, 'core');
   assert.ok(fast.intact, `fastnet: ${fast.bytes} bytes in ${fast.chunks} chunks, not as sent`);
-  assert.ok(fast.chunks < core.chunks, `fewer, bigger reads (${fast.chunks}, core ${core.chunks})`);
   const limit = core.growth * 1.1 + 4 * 2 ** 20;
   assert.ok(fast.growth <= limit,
             `fastnet RSS grew ${(fast.growth / 2 ** 20).toFixed(1)} MiB, core ${(core.growth / 2 ** 20).toFixed(1)} MiB`);
