@@ -44,8 +44,9 @@ enum fn_callback {
 /* Callback signatures fixed by libuv and N-API carry parameters we do not need. */
 #define FN_UNUSED(x) ((void)(x))
 
-#define FN_READ_BLOCK_SIZE 65536    /* reads land in a block of V8 memory this big... */
-#define FN_COPY_READ_MAX 32767      /* ...and are copied out when at most this long; longer ones take the block */
+#define FN_READ_BLOCK_MIN 65536     /* reads land in a block of V8 memory this big (libuv's suggestion)... */
+#define FN_READ_BLOCK_MAX 1048576   /* ...or up to this big while a socket's backlog is over... */
+#define FN_READ_BIG_QUEUE 524288    /* ...this (see fn_stream__block_size_for) */
 #define FN_SLAB_SIZE 65536          /* small reads are copied into one shared ArrayBuffer of this size... */
 #define FN_SLAB_READ_MAX 4096       /* ...when they are at most this long (a held one keeps the slab alive) */
 
@@ -71,10 +72,11 @@ typedef struct fn_env_s {
                                        each read a Buffer viewing its part (no allocation of its own) */
   char* slab_data;
   size_t slab_used;
-  napi_ref block;                   /* the ArrayBuffer reads land in (FN_READ_BLOCK_SIZE, uninitialized V8
-                                       memory): small reads are copied out of it, a big one takes it over (JS
-                                       gets a view of it) and a new one is made */
+  napi_ref block;                   /* the ArrayBuffer reads land in (uninitialized V8 memory): a read of at
+                                       most half of it is copied out, a bigger one takes it over (JS gets a
+                                       view of it) and a new one is made */
   char* block_data;
+  size_t block_size;
   fn_handle_t** live;               /* every handle whose JS object exists, by address (see handle.c) */
   size_t live_cap, live_count;
 } fn_env_t;
@@ -101,6 +103,7 @@ struct fn_handle_s {
   uint8_t kind;                     /* fn_kind */
   uint8_t state;                    /* fn_state */
   uint8_t pending_closes;           /* uv handles (stream, timer) whose close callback is due */
+  uint8_t full_reads;               /* how many of the last reads (0-2) filled their blocks (see stream.c) */
   bool finalized;                   /* JS object collected: free after close */
   char* unlink_path;                /* an adopted BoundSocket's socket file: removed on close, as libuv does */
 

@@ -3,6 +3,9 @@
  * holding a reference to the JS value instead of copying it (strings are encoded once, into native memory). */
 #include "handle.h"
 #include <string.h>
+#ifndef _WIN32
+#include <sys/ioctl.h>
+#endif
 
 typedef struct fn_write_req_s {
   uv_write_t req;
@@ -18,10 +21,10 @@ enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2, FN_LATIN1_AS_UTF8 = 
 
 #define FN_STACK_STRING 16384
 
-/* A new read block: V8 memory (an uninitialized Buffer's ArrayBuffer), so that a read handed to JS is an
- * ordinary ArrayBuffer that scavenges reclaim, as core's reads are. Memory V8 counts as external (malloc'd
- * and handed over) makes it run a mark-compact every few dozen ms at loopback rates. */
-static void fn_stream__new_block(fn_env_t* fenv) {
+/* A new read block of `size` bytes: V8 memory (an uninitialized Buffer's ArrayBuffer), so that a read handed
+ * to JS is an ordinary ArrayBuffer that scavenges reclaim, as core's reads are. Memory V8 counts as external
+ * (malloc'd and handed over) makes it run a mark-compact every few dozen ms at loopback rates. */
+static void fn_stream__new_block(fn_env_t* fenv, size_t size) {
   napi_env env = fenv->env;
   napi_handle_scope scope;
   if (fenv->exiting || napi_open_handle_scope(env, &scope) != napi_ok) return;
@@ -29,24 +32,54 @@ static void fn_stream__new_block(fn_env_t* fenv) {
   void* data;
   size_t length, offset;
   napi_typedarray_type type;
-  if (napi_create_buffer(env, FN_READ_BLOCK_SIZE, &data, &buffer) == napi_ok &&
+  if (napi_create_buffer(env, size, &data, &buffer) == napi_ok &&
       napi_get_typedarray_info(env, buffer, &type, &length, &data, &ab, &offset) == napi_ok &&
-      length == FN_READ_BLOCK_SIZE && offset == 0 &&
+      length == size && offset == 0 &&
       napi_create_reference(env, ab, 1, &fenv->block) == napi_ok) {
     fenv->block_data = data;
+    fenv->block_size = size;
   }
   napi_close_handle_scope(env, scope);
 }
 
+/* Forget the block: JS took it, or the next read needs another size (V8 frees it once nothing holds it). */
+static void fn_stream__drop_block(fn_env_t* fenv) {
+  if (fenv->block) napi_delete_reference(fenv->env, fenv->block);
+  fenv->block = NULL;
+  fenv->block_data = NULL;
+}
+
+/* The size of h's next block: libuv's 64 KiB (FN_READ_BLOCK_MIN), unless h's last two reads filled their
+ * blocks and the kernel holds more than FN_READ_BIG_QUEUE for it (FIONREAD): then all of that, up to
+ * FN_READ_BLOCK_MAX, in one read that fills its block exactly (JS takes it whole: nothing unused is kept
+ * alive, nothing copied). A 16 MiB transfer is read in fewer reads and calls into JS per byte (+7% c2s, +15%
+ * pipe in A/B runs). Not for smaller backlogs: reads of 100-256 KiB made 100 KB c2s 2x slower (measured,
+ * not understood; see bench/README). */
+static size_t fn_stream__block_size_for(fn_handle_t* h) {
+#ifndef _WIN32
+  int queued = 0;
+  uv_os_fd_t fd;
+  if (h->full_reads >= 2 && uv_fileno(&h->uv.handle, &fd) == 0 && ioctl(fd, FIONREAD, &queued) == 0 &&
+      queued > FN_READ_BIG_QUEUE) {
+    return queued < FN_READ_BLOCK_MAX ? (size_t)queued : FN_READ_BLOCK_MAX;
+  }
+#else
+  FN_UNUSED(h);
+#endif
+  return FN_READ_BLOCK_MIN;
+}
+
 static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf) {
-  FN_UNUSED(suggested);  /* always 64 KiB */
+  FN_UNUSED(suggested);  /* always 64 KiB (see block_size_for) */
   fn_handle_t* h = handle->data;
   if (h->onread_data) {
     *buf = (uv_buf_t){.base = h->onread_data, .len = h->onread_len};
   } else {
     fn_env_t* fenv = h->fenv;
-    if (fenv->block_data == NULL) fn_stream__new_block(fenv);
-    *buf = uv_buf_init(fenv->block_data, fenv->block_data ? FN_READ_BLOCK_SIZE : 0);  /* 0: libuv reports ENOBUFS */
+    size_t size = fn_stream__block_size_for(h);
+    if (fenv->block_data != NULL && fenv->block_size != size) fn_stream__drop_block(fenv);
+    if (fenv->block_data == NULL) fn_stream__new_block(fenv, size);
+    *buf = uv_buf_init(fenv->block_data, fenv->block_data ? fenv->block_size : 0);  /* 0: libuv reports ENOBUFS */
   }
 }
 
@@ -55,9 +88,7 @@ static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t*
 static napi_status fn_stream__take_block(fn_env_t* fenv, napi_value* ab) {
   napi_status status = napi_get_reference_value(fenv->env, fenv->block, ab);
   if (status != napi_ok || *ab == NULL) return napi_generic_failure;
-  napi_delete_reference(fenv->env, fenv->block);
-  fenv->block = NULL;
-  fenv->block_data = NULL;
+  fn_stream__drop_block(fenv);
   return napi_ok;
 }
 
@@ -112,15 +143,18 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   argv[0] = fn_int(env, nread);
   h->fenv->in_read++;
   if (nread > 0 && h->onread_data == NULL) {
+    fn_env_t* fenv = h->fenv;
     size_t offset;
+    if ((size_t)nread < fenv->block_size) h->full_reads = 0;
+    else if (h->full_reads < 2) h->full_reads++;
     /* onread(nread, arrayBuffer, offset): a small read copied into the slab, or a big one in the block it
      * landed in; onread(nread, buffer): a copy */
     void* copy;
     if (nread <= FN_SLAB_READ_MAX &&
-        fn_stream__slab_read(h->fenv, buf->base, (size_t)nread, &argv[1], &offset) == napi_ok) {
+        fn_stream__slab_read(fenv, buf->base, (size_t)nread, &argv[1], &offset) == napi_ok) {
       argv[2] = fn_int(env, (int64_t)offset);
       fn_call_js(h, FN_ONREAD, 3, argv);
-    } else if (nread > FN_COPY_READ_MAX && fn_stream__take_block(h->fenv, &argv[1]) == napi_ok) {
+    } else if ((size_t)nread > fenv->block_size / 2 && fn_stream__take_block(fenv, &argv[1]) == napi_ok) {
       argv[2] = fn_int(env, 0);
       fn_call_js(h, FN_ONREAD, 3, argv);
     } else if (napi_create_buffer_copy(env, (size_t)nread, buf->base, &copy, &argv[1]) == napi_ok) {
