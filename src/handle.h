@@ -45,7 +45,7 @@ enum fn_callback {
 #define FN_UNUSED(x) ((void)(x))
 
 #define FN_READ_BLOCK_MIN 65536     /* reads land in a block of V8 memory this big (libuv's suggestion)... */
-#define FN_READ_BLOCK_MAX 1048576   /* ...or up to this big while a socket's backlog is over... */
+#define FN_READ_BLOCK_MAX 262144    /* ...or up to this big while a socket's backlog is over... */
 #define FN_READ_BIG_QUEUE 524288    /* ...this (see fn_stream__block_size_for) */
 #define FN_SLAB_SIZE 65536          /* small reads are copied into one shared ArrayBuffer of this size... */
 #define FN_SLAB_READ_MAX 4096       /* ...when they are at most this long (a held one keeps the slab alive) */
