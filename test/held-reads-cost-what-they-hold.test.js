@@ -5,15 +5,16 @@
 //  - 100 MiB sent in 1 MiB writes as fast as the loop takes them: reads fill their blocks, and once the
 //    kernel holds over 512 KiB for the socket each read gets a block of the backlog's size (up to 256 KiB),
 //    which JS takes whole. Every byte is checked too: a block must never be written again once JS has it.
+//    The same over a Unix socket, whose reads go through the same code (its backlogs stay smaller here).
 
 const test = require('node:test');
 const assert = require('node:assert');
-const { FASTNET, runChild } = require('./helpers');
+const { FASTNET, runChild, tmpSocketPath } = require('./helpers');
 
 const TOTAL = 100 * 2 ** 20;
 const CHUNK = 17 * 1024;
 
-async function rssGrowth(impl, mode) {
+async function rssGrowth(impl, mode, unixPath) {
   const child = await runChild(`
     const net = require(${JSON.stringify(impl)});
     const core = require('net');
@@ -33,10 +34,11 @@ async function rssGrowth(impl, mode) {
         s.end();
       })();
     });
-    server.listen(0, '127.0.0.1', () => {
+    const unixPath = ${JSON.stringify(unixPath ?? null)};
+    server.listen(...(unixPath ? [unixPath] : [0, '127.0.0.1']), () => {
       global.gc();
       const before = process.memoryUsage().rss;
-      const c = net.connect(server.address().port, '127.0.0.1');
+      const c = unixPath ? net.connect(unixPath) : net.connect(server.address().port, '127.0.0.1');
       c.on('data', (d) => { held.push(d); if (d.length > 16384 && d.length < 65536) midSized++; });
       c.on('end', () => {
         global.gc();
@@ -68,6 +70,16 @@ test('holding 100 MiB of 17 KiB reads costs about what core does', { timeout: 12
 test('holding 100 MiB of a flood costs about what core does, and it arrives intact', { timeout: 120000 }, async () => {
   const core = await rssGrowth('net', 'flood');
   const fast = await rssGrowth(FASTNET, 'flood');
+  assert.ok(core.intact, 'core');
+  assert.ok(fast.intact, `fastnet: ${fast.bytes} bytes in ${fast.chunks} chunks, not as sent`);
+  const limit = core.growth * 1.1 + 4 * 2 ** 20;
+  assert.ok(fast.growth <= limit,
+            `fastnet RSS grew ${(fast.growth / 2 ** 20).toFixed(1)} MiB, core ${(core.growth / 2 ** 20).toFixed(1)} MiB`);
+});
+
+test('a flood over a Unix socket arrives intact and costs about what core does', { timeout: 120000 }, async () => {
+  const core = await rssGrowth('net', 'flood', tmpSocketPath('held-core'));
+  const fast = await rssGrowth(FASTNET, 'flood', tmpSocketPath('held-fast'));
   assert.ok(core.intact, 'core');
   assert.ok(fast.intact, `fastnet: ${fast.bytes} bytes in ${fast.chunks} chunks, not as sent`);
   const limit = core.growth * 1.1 + 4 * 2 ** 20;
