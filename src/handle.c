@@ -165,7 +165,7 @@ static void fn_handle__on_close(uv_handle_t* handle) {
 
 static void fn_handle__on_timer_close(uv_handle_t* timer) {
   fn_handle_t* h = timer->data;
-  free(timer);
+  free(h->timer);  /* the fn_idle_timer_t whose first member `timer` is */
   h->timer = NULL;
   if (--h->pending_closes == 0) fn_handle__closed(h);
 }
@@ -182,7 +182,7 @@ void fn_handle_close(fn_handle_t* h) {
   h->pending_closes = 1;
   if (h->timer) {
     h->pending_closes++;
-    uv_close((uv_handle_t*)h->timer, fn_handle__on_timer_close);
+    uv_close((uv_handle_t*)&h->timer->timer, fn_handle__on_timer_close);
   }
   uv_close(&h->uv.handle, fn_handle__on_close);
 }

@@ -51,6 +51,14 @@ enum fn_callback {
 #define FN_SLAB_READ_MAX 4096       /* ...when they are at most this long (a held one keeps the slab alive) */
 
 typedef struct fn_handle_s fn_handle_t;
+
+/* A socket's idle timeout (setTimeout), made by the first call: most sockets never have one. */
+typedef struct fn_idle_timer_s {
+  uv_timer_t timer;                 /* first: its handle pointer is the struct's */
+  uint64_t timeout_ms;              /* 0: no timeout */
+  uint64_t last_activity;
+  size_t last_write_queue_size;     /* a queued write still draining counts as activity */
+} fn_idle_timer_t;
 typedef struct fn_bound_s fn_bound_t;   /* bound.c: a bound descriptor no handle adopted yet */
 
 typedef struct fn_env_s {
@@ -104,20 +112,17 @@ struct fn_handle_s {
   uint8_t state;                    /* fn_state */
   uint8_t pending_closes;           /* uv handles (stream, timer) whose close callback is due */
   uint8_t full_reads;               /* how many of the last reads (0-2) filled their blocks (see stream.c) */
-  bool finalized;                   /* JS object collected: free after close */
+  bool finalized : 1;               /* JS object collected: free after close */
+  bool reading : 1;                 /* socket: uv_read_start is in effect */
+  bool connecting : 1;              /* socket: a connect request is pending (libuv must not get a second one) */
+  bool flush_scheduled : 1;         /* socket: wrote this iteration; a next write is deferred, not sent at once */
   char* unlink_path;                /* an adopted BoundSocket's socket file: removed on close, as libuv does */
 
   /* socket only */
-  uv_timer_t* timer;                /* idle timeout; made by the first setTimeout (most sockets never need one) */
-  bool reading;
-  bool connecting;                  /* a connect request is pending (libuv must not get a second one) */
-  uint64_t timeout_ms;
-  uint64_t last_activity;
-  size_t last_write_queue_size;     /* a queued write still draining counts as activity */
+  fn_idle_timer_t* timer;
   double bytes_read;
   double bytes_written;
   struct fn_write_req_s* deferred;  /* a write held until the flush (its callback waits for the kernel) */
-  bool flush_scheduled;             /* wrote this iteration: a next write is deferred, not sent at once */
   fn_handle_t* flush_prev;
   fn_handle_t* flush_next;
   napi_ref onread_buffer;           /* the `onread` option: read straight into this buffer */

@@ -92,15 +92,16 @@ static napi_value fn_socket_bytes_written(napi_env env, napi_callback_info info)
 /* Idle timeout: the last activity time lives here, so reads and writes never touch a JS timer. */
 static void fn_socket__on_timer(uv_timer_t* timer) {
   fn_handle_t* h = timer->data;
-  if (h->state != FN_OPEN || h->timeout_ms == 0) return;
-  uint64_t idle = uv_now(h->fenv->loop) - h->last_activity;
+  fn_idle_timer_t* t = h->timer;
+  if (h->state != FN_OPEN || t->timeout_ms == 0) return;
+  uint64_t idle = uv_now(h->fenv->loop) - t->last_activity;
   size_t queued = h->uv.stream.write_queue_size;
-  if (queued > 0 && queued != h->last_write_queue_size) {
-    h->last_write_queue_size = queued;
+  if (queued > 0 && queued != t->last_write_queue_size) {
+    t->last_write_queue_size = queued;
     idle = 0;
   }
-  if (idle < h->timeout_ms) {
-    uv_timer_start(h->timer, fn_socket__on_timer, h->timeout_ms - idle, 0);
+  if (idle < t->timeout_ms) {
+    uv_timer_start(&t->timer, fn_socket__on_timer, t->timeout_ms - idle, 0);
     return;
   }
   napi_env env = h->fenv->env;
@@ -111,10 +112,11 @@ static void fn_socket__on_timer(uv_timer_t* timer) {
 }
 
 void fn_stream_touch(fn_handle_t* h) {
-  if (h->timeout_ms == 0 || h->state != FN_OPEN) return;
-  h->last_activity = uv_now(h->fenv->loop);
+  fn_idle_timer_t* t = h->timer;
+  if (t == NULL || t->timeout_ms == 0 || h->state != FN_OPEN) return;
+  t->last_activity = uv_now(h->fenv->loop);
   /* fired already: activity re-arms it, like core's timeout.refresh() */
-  if (!uv_is_active((uv_handle_t*)h->timer)) uv_timer_start(h->timer, fn_socket__on_timer, h->timeout_ms, 0);
+  if (!uv_is_active((uv_handle_t*)&t->timer)) uv_timer_start(&t->timer, fn_socket__on_timer, t->timeout_ms, 0);
 }
 
 /* setTimeout(ms): 0 disables. The timer never keeps the loop alive. */
@@ -127,29 +129,30 @@ static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_get_value_double(env, argv[0], &ms));
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
   if (h->timer == NULL) {
-    uv_timer_t* timer = malloc(sizeof(*timer));
-    if (timer == NULL) return fn_int(env, UV_ENOMEM);
-    int err = uv_timer_init(h->fenv->loop, timer);
+    fn_idle_timer_t* t = calloc(1, sizeof(*t));
+    if (t == NULL) return fn_int(env, UV_ENOMEM);
+    int err = uv_timer_init(h->fenv->loop, &t->timer);
     if (err) {
-      free(timer);
+      free(t);
       return fn_int(env, err);
     }
-    timer->data = h;
-    uv_unref((uv_handle_t*)timer);
-    h->timer = timer;
+    t->timer.data = h;
+    uv_unref((uv_handle_t*)&t->timer);
+    h->timer = t;
   }
+  fn_idle_timer_t* t = h->timer;
   /* As core's timers: a fraction rounds up (0.5 fires after 1 ms, not never); JS caps it at 2^31 - 1. */
   if (!(ms > 0)) ms = 0;
   if (ms > 2147483647.0) ms = 2147483647.0;
-  h->timeout_ms = (uint64_t)ms;
-  if ((double)h->timeout_ms < ms) h->timeout_ms++;
+  t->timeout_ms = (uint64_t)ms;
+  if ((double)t->timeout_ms < ms) t->timeout_ms++;
   /* http sets a timeout and clears it again on every request: leave the timer heap alone where the timer
    * callback can sort it out. With 0 a running timer finds the timeout gone and stops; a running timer due no
    * later than the new timeout re-arms itself for the rest when it fires. */
-  if (h->timeout_ms == 0) return fn_int(env, 0);
-  h->last_activity = uv_now(h->fenv->loop);
-  if (!uv_is_active((uv_handle_t*)h->timer) || uv_timer_get_due_in(h->timer) > h->timeout_ms) {
-    uv_timer_start(h->timer, fn_socket__on_timer, h->timeout_ms, 0);
+  if (t->timeout_ms == 0) return fn_int(env, 0);
+  t->last_activity = uv_now(h->fenv->loop);
+  if (!uv_is_active((uv_handle_t*)&t->timer) || uv_timer_get_due_in(&t->timer) > t->timeout_ms) {
+    uv_timer_start(&t->timer, fn_socket__on_timer, t->timeout_ms, 0);
   }
   return fn_int(env, 0);
 }
