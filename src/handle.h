@@ -45,12 +45,13 @@ enum fn_callback {
 #define FN_UNUSED(x) ((void)(x))
 
 #define FN_READ_BLOCK_MIN 65536     /* reads land in a block of V8 memory this big (libuv's suggestion)... */
-#define FN_READ_BLOCK_MAX 262144    /* ...or up to this big while a socket's backlog is over... */
+#define FN_READ_BLOCK_MAX 262144    /* ...or this big while a socket's backlog is over... */
 #define FN_READ_BIG_QUEUE 524288    /* ...this (see fn_stream__block_size_for) */
 #define FN_SLAB_SIZE 65536          /* small reads are copied into one shared ArrayBuffer of this size... */
 #define FN_SLAB_READ_MAX 4096       /* ...when they are at most this long (a held one keeps the slab alive) */
 
 typedef struct fn_handle_s fn_handle_t;
+typedef struct fn_bound_s fn_bound_t;   /* bound.c: a bound descriptor no handle adopted yet */
 
 /* A socket's idle timeout (setTimeout), made by the first call: most sockets never have one. */
 typedef struct fn_idle_timer_s {
@@ -59,7 +60,6 @@ typedef struct fn_idle_timer_s {
   uint64_t last_activity;
   size_t last_write_queue_size;     /* a queued write still draining counts as activity */
 } fn_idle_timer_t;
-typedef struct fn_bound_s fn_bound_t;   /* bound.c: a bound descriptor no handle adopted yet */
 
 typedef struct fn_env_s {
   napi_env env;

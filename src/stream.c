@@ -50,18 +50,18 @@ static void fn_stream__drop_block(fn_env_t* fenv) {
 }
 
 /* The size of h's next block: libuv's 64 KiB (FN_READ_BLOCK_MIN), unless h's last two reads filled their
- * blocks and the kernel holds more than FN_READ_BIG_QUEUE for it (FIONREAD): then all of that, up to
- * FN_READ_BLOCK_MAX, in one read that fills its block exactly (JS takes it whole: nothing unused is kept
- * alive, nothing copied). A 16 MiB transfer is read in fewer reads and calls into JS per byte (A/B runs:
- * c2s +7%, pipe +12%, s2c +18%; 1 MiB blocks did no better and took 2.5x the page faults). Not for smaller
- * backlogs: reads of 100-256 KiB made 100 KB c2s 2x slower (measured, not understood; see bench/README). */
+ * blocks and the kernel holds more than FN_READ_BIG_QUEUE for it (FIONREAD): then FN_READ_BLOCK_MAX, which
+ * the read fills (JS takes it whole: nothing unused kept alive, nothing copied). A 16 MiB transfer is read
+ * in fewer reads and calls into JS per byte (A/B runs: c2s +7%, pipe +12%, s2c +18%; 1 MiB blocks did no
+ * better and took 2.5x the page faults). Not for smaller backlogs: reads of 100-256 KiB made 100 KB c2s 2x
+ * slower (measured, not understood; see bench/README). */
 static size_t fn_stream__block_size_for(fn_handle_t* h) {
 #ifndef _WIN32
   int queued = 0;
   uv_os_fd_t fd;
   if (h->full_reads >= 2 && uv_fileno(&h->uv.handle, &fd) == 0 && ioctl(fd, FIONREAD, &queued) == 0 &&
       queued > FN_READ_BIG_QUEUE) {
-    return queued < FN_READ_BLOCK_MAX ? (size_t)queued : FN_READ_BLOCK_MAX;
+    return FN_READ_BLOCK_MAX;
   }
 #else
   FN_UNUSED(h);

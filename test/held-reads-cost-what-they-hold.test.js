@@ -3,8 +3,7 @@
 //  - 100 MiB arriving as 17 KiB reads: a read is copied out of the block it landed in unless it fills more
 //    than half of it, so no held 17 KiB chunk keeps a 64 KiB block alive.
 //  - 100 MiB sent in 1 MiB writes as fast as the loop takes them: reads fill their blocks, and once the
-//    kernel holds over 512 KiB for the socket each read gets a block of the backlog's size (up to 256 KiB),
-//    which JS takes whole. Every byte is checked too: a block must never be written again once JS has it.
+//    kernel holds over 512 KiB for the socket each read fills a 256 KiB block, which JS takes whole. Every byte is checked too: a block must never be written again once JS has it.
 //    The same over a Unix socket, whose reads go through the same code (its backlogs stay smaller here).
 
 const test = require('node:test');
