@@ -257,10 +257,11 @@ napi_value fn_bound_adopt(napi_env env, napi_callback_info info) {
   fn_bound_t** at = fn_bound__find(h->fenv, fd);
   if (at == NULL) return fn_int(env, UV_EBADF);
   fn_bound_t* b = *at;
-  if (b->type != h->type || h->unlink_path != NULL) return fn_int(env, UV_EINVAL);
+  if (b->type != h->type || (h->rare && h->rare->unlink_path != NULL)) return fn_int(env, UV_EINVAL);
+  if (b->unlink_path && fn_handle_rare(h) == NULL) return fn_int(env, UV_ENOMEM);
   int err = h->type == FN_TCP ? uv_tcp_open(&h->uv.tcp, fd) : uv_pipe_open(&h->uv.pipe, fd);
   if (err) return fn_int(env, err);
-  h->unlink_path = b->unlink_path;
+  if (b->unlink_path) h->rare->unlink_path = b->unlink_path;
   *at = b->next;
   free(b);
   return fn_int(env, 0);

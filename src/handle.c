@@ -82,6 +82,18 @@ static void fn_handle__unlink(fn_handle_t* h) {
   h->prev = h->next = NULL;
 }
 
+static void fn_handle__free(fn_handle_t* h) {
+  if (h->rare) free(h->rare->unlink_path);
+  free(h->rare);
+  free(h);
+}
+
+/* The handle's rarely used fields, made on first use; NULL when out of memory. */
+fn_handle_rare_t* fn_handle_rare(fn_handle_t* h) {
+  if (h->rare == NULL) h->rare = calloc(1, sizeof(*h->rare));
+  return h->rare;
+}
+
 /* The JS object was collected (or the env is going away). Memory goes with whichever comes last. */
 static void fn_handle__finalize(napi_env env, void* data, void* hint) {
   FN_UNUSED(hint);
@@ -90,7 +102,7 @@ static void fn_handle__finalize(napi_env env, void* data, void* hint) {
   h->finalized = true;
   napi_delete_reference(env, h->self);  /* napi_wrap's reference: deleted here, in its finalizer */
   h->self = NULL;
-  if (h->state == FN_CLOSED) free(h);
+  if (h->state == FN_CLOSED) fn_handle__free(h);
 }
 
 /* Opens a handle scope for a call into JS; false while the env is shutting down (then JS is not called). */
@@ -138,13 +150,16 @@ static void fn_handle__closed(fn_handle_t* h) {
   }
   if (h->close_cb) napi_delete_reference(env, h->close_cb);
   h->close_cb = NULL;
-  if (h->onread_buffer) napi_delete_reference(env, h->onread_buffer);
-  h->onread_buffer = NULL;
   napi_async_destroy(env, h->async);
-  if (h->async_resource) napi_delete_reference(env, h->async_resource);
-  h->async_resource = NULL;
+  fn_handle_rare_t* rare = h->rare;
+  if (rare && rare->onread_buffer) napi_delete_reference(env, rare->onread_buffer);
+  if (rare && rare->async_resource) napi_delete_reference(env, rare->async_resource);
+  if (rare) {
+    rare->onread_buffer = rare->async_resource = NULL;
+    rare->onread_data = NULL;
+  }
   fn_handle__unlink(h);
-  if (h->finalized) free(h);
+  if (h->finalized) fn_handle__free(h);
   else napi_reference_unref(env, h->self, NULL);  /* weak again: GC may collect the object now */
   fn_env_check_done(fenv);
 }
@@ -173,10 +188,11 @@ static void fn_handle__on_timer_close(uv_handle_t* timer) {
 void fn_handle_close(fn_handle_t* h) {
   if (h->state != FN_OPEN) return;
   if (h->kind == FN_SOCKET) fn_stream_flush(h);  /* a deferred write goes out before the FIN, as it would have */
-  if (h->unlink_path) {  /* an adopted BoundSocket's socket file, removed as libuv removes a bound pipe's */
-    unlink(h->unlink_path);
-    free(h->unlink_path);
-    h->unlink_path = NULL;
+  if (h->rare && h->rare->unlink_path) {  /* an adopted BoundSocket's socket file, removed as libuv removes a
+                                            bound pipe's */
+    unlink(h->rare->unlink_path);
+    free(h->rare->unlink_path);
+    h->rare->unlink_path = NULL;
   }
   h->state = FN_CLOSING;
   h->pending_closes = 1;
@@ -198,7 +214,7 @@ static void fn_handle__free_unwrapped(uv_handle_t* handle) {
 static void fn_handle__free_wrapped(uv_handle_t* handle) {
   fn_handle_t* h = handle->data;
   h->state = FN_CLOSED;
-  if (h->finalized) free(h);
+  if (h->finalized) fn_handle__free(h);
 }
 
 /* The async resource type, as core names its handles' providers. */
@@ -306,13 +322,15 @@ napi_value fn_handle_get_async_id(napi_env env, napi_callback_info info) {
   napi_value self, fn, result;
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;
-  if (h->async_id == 0 && h->state != FN_CLOSED && h->fenv->callbacks[FN_EXECUTION_ASYNC_ID]) {
+  fn_handle_rare_t* rare = h->rare;
+  if ((rare == NULL || rare->async_id == 0) && h->state != FN_CLOSED && h->fenv->callbacks[FN_EXECUTION_ASYNC_ID] &&
+      (rare = fn_handle_rare(h)) != NULL) {
     NAPI_CALL(env, napi_get_reference_value(env, h->self, &self));
     NAPI_CALL(env, napi_get_reference_value(env, h->fenv->callbacks[FN_EXECUTION_ASYNC_ID], &fn));
     NAPI_CALL(env, napi_make_callback(env, h->async, self, fn, 0, NULL, &result));
-    NAPI_CALL(env, napi_get_value_double(env, result, &h->async_id));
+    NAPI_CALL(env, napi_get_value_double(env, result, &rare->async_id));
   }
-  return fn_double(env, h->async_id > 0 ? h->async_id : -1);
+  return fn_double(env, rare && rare->async_id > 0 ? rare->async_id : -1);
 }
 
 /* asyncReset([resource]): a new async context (new id, destroy and init hooks), as core's handles do when
@@ -328,15 +346,22 @@ napi_value fn_handle_async_reset(napi_env env, napi_callback_info info) {
   if (argc > 0) NAPI_CALL(env, napi_typeof(env, argv[0], &type));
   if (type == napi_object) resource = argv[0];
   else NAPI_CALL(env, napi_get_reference_value(env, h->self, &resource));
+  fn_handle_rare_t* rare = type == napi_object ? fn_handle_rare(h) : h->rare;
+  if (type == napi_object && rare == NULL) {
+    napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
+    return NULL;
+  }
   NAPI_CALL(env, napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &name));
   NAPI_CALL(env, napi_async_init(env, resource, name, &async));
   napi_ref keep = NULL;
   if (type == napi_object && napi_create_reference(env, resource, 1, &keep) != napi_ok) keep = NULL;
   napi_async_destroy(env, h->async);
-  if (h->async_resource) napi_delete_reference(env, h->async_resource);
-  h->async_resource = keep;
   h->async = async;
-  h->async_id = 0;
+  if (rare) {
+    if (rare->async_resource) napi_delete_reference(env, rare->async_resource);
+    rare->async_resource = keep;
+    rare->async_id = 0;
+  }
   return NULL;
 }
 

@@ -53,6 +53,18 @@ enum fn_callback {
 typedef struct fn_handle_s fn_handle_t;
 typedef struct fn_bound_s fn_bound_t;   /* bound.c: a bound descriptor no handle adopted yet */
 
+/* What few handles use, made on first use (fn_handle_rare): asyncReset's resource and getAsyncId's answer
+ * (http's agent, on a kept-alive socket), an adopted BoundSocket's file, the `onread` option's buffer. */
+typedef struct fn_handle_rare_s {
+  napi_ref async_resource;          /* asyncReset(resource): N-API holds a caller's resource weakly; we keep it
+                                       alive while it is the handle's, as core's AsyncWrap does */
+  double async_id;                  /* 0 until getAsyncId() first asks */
+  char* unlink_path;                /* an adopted BoundSocket's socket file: removed on close, as libuv does */
+  napi_ref onread_buffer;           /* the `onread` option: read straight into this buffer */
+  char* onread_data;
+  size_t onread_len;
+} fn_handle_rare_t;
+
 /* A socket's idle timeout (setTimeout), made by the first call: most sockets never have one. */
 typedef struct fn_idle_timer_s {
   uv_timer_t timer;                 /* first: its handle pointer is the struct's */
@@ -101,9 +113,7 @@ struct fn_handle_s {
   fn_env_t* fenv;
   napi_ref self;                    /* strong from construction until close completes */
   napi_async_context async;
-  napi_ref async_resource;          /* asyncReset(resource): N-API holds a caller's resource weakly; we keep it
-                                       alive while it is the handle's, as core's AsyncWrap does */
-  double async_id;                  /* 0 until getAsyncId() first asks */
+  fn_handle_rare_t* rare;           /* NULL until needed */
   napi_ref close_cb;                /* close(cb) / reset(cb): called once the close completed */
   fn_handle_t* prev;
   fn_handle_t* next;
@@ -116,7 +126,6 @@ struct fn_handle_s {
   bool reading : 1;                 /* socket: uv_read_start is in effect */
   bool connecting : 1;              /* socket: a connect request is pending (libuv must not get a second one) */
   bool flush_scheduled : 1;         /* socket: wrote this iteration; a next write is deferred, not sent at once */
-  char* unlink_path;                /* an adopted BoundSocket's socket file: removed on close, as libuv does */
 
   /* socket only */
   fn_idle_timer_t* timer;
@@ -125,9 +134,6 @@ struct fn_handle_s {
   struct fn_write_req_s* deferred;  /* a write held until the flush (its callback waits for the kernel) */
   fn_handle_t* flush_prev;
   fn_handle_t* flush_next;
-  napi_ref onread_buffer;           /* the `onread` option: read straight into this buffer */
-  char* onread_data;
-  size_t onread_len;
 };
 
 /* latin1.c */
@@ -135,6 +141,7 @@ uint8_t* fn_latin1_to_utf8(uint8_t* buf, size_t len, size_t* out_len);
 
 /* lifetime */
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
+fn_handle_rare_t* fn_handle_rare(fn_handle_t* h);
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
 void fn_handle_close(fn_handle_t* h);
 void fn_handle_close_all(fn_env_t* fenv);

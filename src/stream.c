@@ -72,8 +72,8 @@ static size_t fn_stream__block_size_for(fn_handle_t* h) {
 static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf) {
   FN_UNUSED(suggested);  /* always 64 KiB (see block_size_for) */
   fn_handle_t* h = handle->data;
-  if (h->onread_data) {
-    *buf = (uv_buf_t){.base = h->onread_data, .len = h->onread_len};
+  if (h->rare && h->rare->onread_data) {
+    *buf = (uv_buf_t){.base = h->rare->onread_data, .len = h->rare->onread_len};
   } else {
     fn_env_t* fenv = h->fenv;
     size_t size = fn_stream__block_size_for(h);
@@ -142,7 +142,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   napi_value argv[3];
   argv[0] = fn_int(env, nread);
   h->fenv->in_read++;
-  if (nread > 0 && h->onread_data == NULL) {
+  if (nread > 0 && (h->rare == NULL || h->rare->onread_data == NULL)) {
     fn_env_t* fenv = h->fenv;
     size_t offset;
     if ((size_t)nread < fenv->block_size) h->full_reads = 0;
@@ -194,10 +194,17 @@ napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info) {
   void* data;
   size_t len;
   NAPI_CALL(env, napi_get_buffer_info(env, argv[0], &data, &len));
-  if (h->onread_buffer) napi_delete_reference(env, h->onread_buffer);
-  NAPI_CALL(env, napi_create_reference(env, argv[0], 1, &h->onread_buffer));
-  h->onread_data = data;
-  h->onread_len = len;
+  fn_handle_rare_t* rare = fn_handle_rare(h);
+  if (rare == NULL) {
+    napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
+    return NULL;
+  }
+  if (rare->onread_buffer) napi_delete_reference(env, rare->onread_buffer);
+  rare->onread_buffer = NULL;
+  rare->onread_data = NULL;
+  NAPI_CALL(env, napi_create_reference(env, argv[0], 1, &rare->onread_buffer));
+  rare->onread_data = data;
+  rare->onread_len = len;
   return NULL;
 }
 
