@@ -191,6 +191,7 @@ napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
+  if (h->state != FN_OPEN) return NULL;  /* closed: its reference would never be released */
   void* data;
   size_t len;
   NAPI_CALL(env, napi_get_buffer_info(env, argv[0], &data, &len));
