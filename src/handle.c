@@ -152,9 +152,9 @@ static void fn_handle__closed(fn_handle_t* h) {
   h->close_cb = NULL;
   napi_async_destroy(env, h->async);
   fn_handle_rare_t* rare = h->rare;
-  if (rare && rare->onread_buffer) napi_delete_reference(env, rare->onread_buffer);
-  if (rare && rare->async_resource) napi_delete_reference(env, rare->async_resource);
   if (rare) {
+    if (rare->onread_buffer) napi_delete_reference(env, rare->onread_buffer);
+    if (rare->async_resource) napi_delete_reference(env, rare->async_resource);
     rare->onread_buffer = rare->async_resource = NULL;
     rare->onread_data = NULL;
   }

@@ -59,10 +59,11 @@ static size_t fn_stream__block_size_for(fn_handle_t* h) {
 #ifndef _WIN32
   int queued = 0;
   uv_os_fd_t fd;
-  if (h->full_reads >= 2 && uv_fileno(&h->uv.handle, &fd) == 0 && ioctl(fd, FIONREAD, &queued) == 0 &&
-      queued > FN_READ_BIG_QUEUE) {
+  if (h->full_reads < 2) return FN_READ_BLOCK_MIN;
+  if (uv_fileno(&h->uv.handle, &fd) == 0 && ioctl(fd, FIONREAD, &queued) == 0 && queued > FN_READ_BIG_QUEUE) {
     return FN_READ_BLOCK_MAX;
   }
+  h->full_reads = 0;  /* a small backlog: ask again after two more full reads, not on every read */
 #else
   FN_UNUSED(h);
 #endif
