@@ -78,6 +78,7 @@ function markdown(result) {
     `fastnet vs core net — ${result.date}, Node ${result.node}, ${result.cpus}× ${result.cpu}, ` +
       `${result.mode} run, ${result.rounds} round(s) of core/fastnet alternately, median (min–max)`,
     ...(result.network ? ['', `Network: ${result.network}.`] : []),
+    ...(result.congestion ? ['', `TCP congestion control: ${result.congestion}.`] : []),
     '',
     '| scenario | case | metric | core | fastnet | fastnet vs core | C limit (vs core) |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -13,12 +13,12 @@ const fs = require('fs');
 const { run, netnsAvailable, netnsMissingReason, killAll } = require('./spawn.js');
 const { limitBinary, measureLimit } = require('./limit.js');
 const report = require('./report.js');
-const { ROOT } = require('./tools.js');
+const { ROOT, congestionShim } = require('./tools.js');
 
 const RESULTS = path.join(__dirname, 'results');        // the committed snapshot (--save)
 const RUNS = path.join(RESULTS, 'runs');                   // every run's results (ignored by git)
 
-const USAGE = `usage: npm run bench -- [--quick | --smoke] [--rounds N] [--out DIR] [--save] [--no-limit] [--no-netns] [NAME...]
+const USAGE = `usage: npm run bench -- [--quick | --smoke] [--rounds N] [--out DIR] [--save] [--no-limit] [--no-netns] [--cc NAME] [NAME...]
   --quick     a short subset (about a minute)
   --smoke     every scenario once, very briefly (for the smoke test)
   --rounds N  core/fastnet pairs per case (default 3, --quick 2, --smoke 1)
@@ -27,6 +27,8 @@ const USAGE = `usage: npm run bench -- [--quick | --smoke] [--rounds N] [--out D
   --no-limit  do not build or run the C limit (bench/limit.c)
   --no-netns  no network namespace even where unshare -n works: everything on 127.0.0.1 in the
               default namespace, as on a machine without root (also FASTNET_BENCH_NO_NETNS=1)
+  --cc NAME   TCP congestion control for every measurement, core's, fastnet's and the C limit's
+              (default cubic, Linux's default; "system" keeps this machine's, which may pace loopback)
   NAME        run only these scenarios (node, pingpong, many, churn, http, memory)
               or the cases whose name contains NAME (e.g. net-pipe, 102400, onread, agent)`;
 
@@ -47,6 +49,7 @@ function options() {
         save: { type: 'boolean' },
         'no-limit': { type: 'boolean' },
         'no-netns': { type: 'boolean' },
+        cc: { type: 'string', default: 'cubic' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -77,8 +80,46 @@ function options() {
     history: !values.out,
     save: !!values.save,
     limit: !values['no-limit'],
+    cc: values.cc,
     names: positionals,
   };
+}
+
+// Sets up the TCP congestion control every process the bench starts runs under: `wanted`, or the
+// machine's own for "system" (or when `wanted` cannot be had here, and then says why). Another than
+// the machine's is set per socket by the bench/cc.c preload, passed down through the environment.
+// Returns the line the report shows.
+function congestionControl(wanted) {
+  const read = (name) => {
+    try {
+      return fs.readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const system = read('tcp_congestion_control') || 'unknown';
+  const own = `${system}, this machine's default`;
+  if (wanted === 'system' || wanted === system) return own;
+  let why;
+  if (!read('tcp_available_congestion_control').split(/\s+/).includes(wanted)) {
+    why = `${wanted} is not available here`;
+  } else {
+    try {
+      const env = { ...process.env, FASTNET_BENCH_CC: wanted,
+        LD_PRELOAD: [congestionShim(), process.env.LD_PRELOAD].filter(Boolean).join(' ') };
+      const probe = spawnSync(process.execPath, ['-e',
+        "require('net').createServer().listen(0, '127.0.0.1', function () { this.close(); })"], { env, encoding: 'utf8' });
+      if (probe.status === 0) {
+        Object.assign(process.env, env);
+        return `${wanted}, set on each socket by bench/cc.c (this machine's default is ${system})`;
+      }
+      why = (probe.stderr.trim().split('\n').pop() || `the probe exited ${probe.status ?? probe.signal}`);
+    } catch (err) {
+      why = err.message;
+    }
+  }
+  process.stderr.write(`bench: TCP congestion control stays ${system}: ${why}\n`);
+  return `${own} (${wanted} was asked for: ${why})`;
 }
 
 // Progress on stderr: one line, rewritten in place on a terminal.
@@ -167,6 +208,7 @@ async function main() {
     process.exit(2);
   }
   for (const s of skipped) process.stderr.write(`bench: skipping ${s.case ?? s.scenario}: ${s.reason}\n`);
+  const congestion = congestionControl(opts.cc);
 
   let limitBin = null;
   if (opts.limit && picked.some((p) => p.c.limit)) {
@@ -187,6 +229,7 @@ async function main() {
     rounds: opts.rounds,
     netns,
     network,
+    congestion,
     note,
     skipped,
     rows: [],

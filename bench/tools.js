@@ -1,6 +1,6 @@
 'use strict';
 // What the bench needs from the machine: Node's source tree, Debian packages (wrk, libuv1-dev), and
-// the C limit program built from bench/limit.c. Each returns a path, or throws an Error whose message
+// the C programs built from bench/limit.c and bench/cc.c. Each returns a path, or throws an Error whose message
 // says why the scenario that needs it is skipped.
 
 const fs = require('fs');
@@ -51,20 +51,31 @@ function wrk() {
   return found;
 }
 
-// Builds bench/build/limit from bench/limit.c on first use (and again when limit.c changes).
-function limitBinary() {
-  const src = path.join(__dirname, 'limit.c');
-  const bin = path.join(BUILD, 'limit');
-  if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= fs.statSync(src).mtimeMs) return bin;
+// Builds bench/build/OUT from bench/SRC with the C compiler, on first use and again when SRC changes.
+function buildC(src, out, args) {
+  const file = path.join(__dirname, src);
+  const bin = path.join(BUILD, out);
+  if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= fs.statSync(file).mtimeMs) return bin;
   const cc = which('cc') || which('gcc');
-  if (!cc) throw new Error('no C compiler (cc) for bench/limit.c');
-  if (!fs.existsSync('/usr/include/uv.h') && !aptInstall('libuv1-dev'))
-    throw new Error('libuv1-dev is not installed and could not be installed');
+  if (!cc) throw new Error(`no C compiler (cc) for bench/${src}`);
   fs.mkdirSync(BUILD, { recursive: true });
-  log('building bench/build/limit');
-  const r = spawnSync(cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-o', bin, src, '-luv'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`building bench/limit.c failed:\n${r.stderr}`);
+  log(`building bench/build/${out}`);
+  const r = spawnSync(cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', ...args.before, '-o', bin, file, ...args.after],
+    { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building bench/${src} failed:\n${r.stderr}`);
   return bin;
 }
 
-module.exports = { ROOT, log, nodeSource, wrk, limitBinary };
+// The C limit program, bench/limit.c (needs libuv's headers).
+function limitBinary() {
+  if (!fs.existsSync('/usr/include/uv.h') && !aptInstall('libuv1-dev'))
+    throw new Error('libuv1-dev is not installed and could not be installed');
+  return buildC('limit.c', 'limit', { before: [], after: ['-luv'] });
+}
+
+// The preload that sets each TCP socket's congestion control, bench/cc.c.
+function congestionShim() {
+  return buildC('cc.c', 'cc.so', { before: ['-shared', '-fPIC'], after: ['-ldl'] });
+}
+
+module.exports = { ROOT, log, nodeSource, wrk, limitBinary, congestionShim };

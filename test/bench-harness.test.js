@@ -88,3 +88,38 @@ test('the chart has min–max whiskers and keeps the numbers clear of the limit 
   assert.ok(numbers.length >= 2, 'no ratio labels');
   for (const [, xEnd, label] of numbers) assert.ok(+xEnd - label.length * 7.5 > plotted, `${label} at ${xEnd} overlaps the plot (${plotted})`);
 });
+
+test('bench/cc.c gives the sockets core net makes the congestion control asked for', { timeout: 60000 }, (t) => {
+  const read = (name) => fs.readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim();
+  const system = read('tcp_congestion_control');
+  const other = read('tcp_available_congestion_control').split(/\s+/).find((n) => n !== system);
+  if (!other) return t.skip(`only ${system} is available here`);
+  if (spawnSync('ss', ['-V']).status !== 0) return t.skip('no ss (iproute2) to read a socket\'s congestion control');
+  const { congestionShim } = require(path.join(BENCH, 'tools.js'));
+  const env = { ...process.env, FASTNET_BENCH_CC: other, LD_PRELOAD: congestionShim() };
+  // a client and its accepted socket, kept open until stdin closes; prints the server's port
+  const script = `const net = require('net');
+    const server = net.createServer((s) => process.stdin.on('end', () => { s.destroy(); server.close(); }));
+    server.listen(0, '127.0.0.1', () => {
+      const c = net.connect(server.address().port, '127.0.0.1', () => console.log(server.address().port));
+      process.stdin.on('end', () => c.destroy()).resume();
+    });`;
+  const { spawn } = require('child_process');
+  const child = spawn(process.execPath, ['-e', script], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').once('data', (port) => {
+      try {
+        const ss = spawnSync('ss', ['-tinH', 'state', 'established', `( sport = :${port.trim()} or dport = :${port.trim()} )`],
+          { encoding: 'utf8' });
+        const names = ss.stdout.split('\n').filter((l) => /^\s/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+        assert.deepStrictEqual(names, [other, other], ss.stdout);
+        resolve();
+      } catch (err) {
+        reject(err);
+      } finally {
+        child.stdin.end();
+      }
+    });
+    child.on('exit', (code) => code && reject(new Error(`the child exited ${code}`)));
+  });
+});
