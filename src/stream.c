@@ -53,8 +53,8 @@ static void fn_stream__drop_block(fn_env_t* fenv) {
  * blocks and the kernel holds more than FN_READ_BIG_QUEUE for it (FIONREAD): then FN_READ_BLOCK_MAX, which
  * the read fills (JS takes it whole: nothing unused kept alive, nothing copied). A 16 MiB transfer is read
  * in fewer reads and calls into JS per byte (A/B runs: c2s +7%, pipe +12%, s2c +18%; 1 MiB blocks did no
- * better and took 2.5x the page faults). Not for smaller backlogs: reads of 100-256 KiB made 100 KB c2s 2x
- * slower (measured, not understood; see bench/README). */
+ * better and took 2.5x the page faults). Not for smaller backlogs: blocks over 64 KiB made 100 KB c2s up to
+ * 2x slower in some runs, with 15-35x the page faults (glibc maps and unmaps them; see bench/README). */
 static size_t fn_stream__block_size_for(fn_handle_t* h) {
 #ifndef _WIN32
   int queued = 0;
