@@ -23,11 +23,12 @@ const QUICK = ['net-c2s 64 buf', 'net-c2s 102400 buf', 'net-s2c 64 utf', 'net-pi
 // The cases --smoke runs.
 const SMOKE = (kind, len) => (kind === 'buf' && len === 64) || (kind === 'onread' && len === 102400);
 
-// [file, size key, kinds, extra args, the limit.c mode for kind=buf]. A kind is a type (buf, utf), or
+// [file, size key, kinds, extra args, the limit.c mode for kinds buf and onread]. A kind is a type (buf, utf), or
 // onread: type=buf, read through the onread option (ONREAD below says how, per file).
 const FILES = [
   ['net-c2s', 'len', ['buf', 'utf'], [], 'c2s'],
-  ['net-s2c', 'sendchunklen', ['buf', 'utf', 'onread'], ['recvbuflen=0', 'recvbufgenfn=false'], null],
+  // in one process s2c is c2s with the roles swapped: the limit's c2s is its limit
+  ['net-s2c', 'sendchunklen', ['buf', 'utf', 'onread'], ['recvbuflen=0', 'recvbufgenfn=false'], 'c2s'],
   ['net-pipe', 'len', ['buf', 'utf', 'onread'], [], 'pipe'],
   ['net-c2s-cork', 'len', ['buf'], [], null],
 ];
@@ -76,8 +77,8 @@ module.exports = {
               args: [`${sizeKey}=${len}`, `type=${type}`, `dur=${dur}`, ...(onread ? onread.extra : extra)],
               dur,
             },
-            // the limit's reads are the same with or without onread: it is on the plain buf row
-            limit: limitMode && kind === 'buf' ? { mode: limitMode, len, dur, warm: 0 } : null,
+            // Buffers, and onread into one static buffer, which is how the limit reads
+            limit: limitMode && kind !== 'utf' ? { mode: limitMode, len, dur, warm: 0 } : null,
             metrics: [{ key: 'rate', label: 'Gb/s', better: 'higher' }],
           });
         }
