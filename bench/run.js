@@ -86,7 +86,7 @@ function options() {
 }
 
 // Sets up the TCP congestion control every process the bench starts runs under: `wanted`, or the
-// machine's own for "system" (or when `wanted` cannot be had here, and then says why). Another than
+// machine's own for "system" (or when `wanted` cannot be had here, and then says why). Any other than
 // the machine's is set per socket by the bench/cc.c preload, passed down through the environment.
 // Returns the line the report shows.
 function congestionControl(wanted) {
@@ -106,7 +106,8 @@ function congestionControl(wanted) {
   } else {
     try {
       const env = { ...process.env, FASTNET_BENCH_CC: wanted,
-        LD_PRELOAD: [congestionShim(), process.env.LD_PRELOAD].filter(Boolean).join(' ') };
+        // after what is preloaded already: a sanitizer's runtime has to come first
+        LD_PRELOAD: [process.env.LD_PRELOAD, congestionShim()].filter(Boolean).join(' ') };
       const probe = spawnSync(process.execPath, ['-e',
         "require('net').createServer().listen(0, '127.0.0.1', function () { this.close(); })"], { env, encoding: 'utf8' });
       if (probe.status === 0) {
