@@ -1,6 +1,6 @@
 'use strict';
 // Scenario 1: Node's own benchmarks (benchmark/net/*.js from the Node source tree), run through Node's
-// benchmark/common.js, with `net` swapped for fastnet by the Node-suite runner's preload. They listen on
+// benchmark/common.js, with `net` swapped for fastnet by fastnet/register (lib/register.js). They listen on
 // all interfaces, so each run gets a network namespace of its own that has only loopback; where there is
 // none (no `unshare -n`, or --no-netns) they run in the default namespace, pinned to 127.0.0.1 on a free
 // port by bench/loopback.js. The `onread` cases read into one static 64 KiB buffer on the receiving
@@ -14,7 +14,7 @@ const { run, netnsAvailable } = require('../spawn.js');
 
 const SIZES = [64, 102400, 16777216];
 const ONREAD_SIZES = [102400, 16777216];
-const SWAP = path.join(__dirname, '..', '..', 'test', 'node-suite', 'preload.js');  // the test runner's swap
+const SWAP = path.join(__dirname, '..', '..', 'lib', 'register.js');  // fastnet/register, as users swap
 const LOOPBACK = path.join(__dirname, '..', 'loopback.js');
 const OWN = path.join(__dirname, '..', 'node-bench');
 // The cases --quick runs: "FILE SIZE KIND".
@@ -87,8 +87,8 @@ module.exports = {
     return cases;
   },
 
-  // Runs the benchmark file directly, as `node [-r preload.js] benchmark/net/FILE.js key=value...`, in a
-  // namespace of its own, or else as `node [-r preload.js] -r bench/loopback.js ...` with $PORT free.
+  // Runs the benchmark file directly, as `node [-r lib/register.js] benchmark/net/FILE.js key=value...`, in a
+  // namespace of its own, or else as `node [-r lib/register.js] -r bench/loopback.js ...` with $PORT free.
   async measure(impl, { src, netns, file, own, args, dur }) {
     const script = own ? path.join(OWN, `${file}.js`) : path.join(src, 'benchmark', 'net', `${file}.js`);
     const nodeArgs = [...(impl === 'fastnet' ? ['-r', SWAP] : []), ...(netns ? [] : ['-r', LOOPBACK]), script, ...args];

@@ -12,7 +12,8 @@
 //
 // Each test runs in its own process, with the test's `// Flags:` and the environment Node's
 // tools/test.py gives it, on a private copy of Node's test tree. `net` is swapped for fastnet by
-// preload.js, passed through NODE_OPTIONS so the processes a test spawns get fastnet too.
+// lib/register.js (fastnet/register), passed through NODE_OPTIONS so the processes a test spawns get
+// fastnet too.
 // As root on Linux the run happens in private network and mount namespaces: loopback only, and an
 // /etc/hosts that maps localhost to both 127.0.0.1 and ::1.
 // Node's source: NODE_SRC=/path/to/node (a checkout or release tarball of the running major), else
@@ -38,7 +39,8 @@ const SETS = {
 // Expectations are kept per major version: expectations/<set>-v<major>.json.
 const expectationsFile = (set) => path.join(__dirname, 'expectations', `${set.expectations}-v${MAJOR}.json`);
 let EXPECTATIONS;
-const PRELOAD = path.join(__dirname, 'preload.js');
+// the swap users get (`node -r fastnet/register`): Module._load, process.getBuiltinModule and module hooks
+const PRELOAD = path.join(__dirname, '..', '..', 'lib', 'register.js');
 const NS_MARKER = 'FASTNET_NODE_SUITE_NS';
 
 const REASON_RE = /^(uses Node internals|fails on core Node|missing fastnet feature)\b/i;
