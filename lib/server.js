@@ -8,8 +8,9 @@ const {
   validateBlockList,
 } = require('./errors');
 const versions = require('./versions');
-const { Socket, copyOptions, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay } =
-  require('./socket');
+const {
+  Socket, copyOptions, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
+} = require('./socket');
 const { getDefaultHighWaterMark } = require('stream');
 const { isIP, isIPv6 } = require('net');   // core's: pure functions
 const { channels } = require('./diagnostics');

@@ -1,7 +1,7 @@
 'use strict';
 // Scenario: new Socket(options) and new Server(options) work on a copy of the options, as core does: the
-// caller's object is not changed, own enumerable keys (symbols included) count and inherited ones do
-// not, and an own `__proto__` key (JSON.parse makes them) is a plain key, not a prototype to inherit from.
+// caller's object is not changed, own keys count and inherited ones do not, and an own `__proto__` key
+// (JSON.parse makes them) is a plain key, not a prototype to inherit from.
 // The copy is Object.assign's rather than a spread (see copyOptions in lib/socket.js); this checks the two
 // agree wherever the options could tell them apart.
 
