@@ -203,18 +203,12 @@ function onReadableStreamEnd() {
 // nor EOF, and the TLSSocket alone decides on half-close and waits for 'connect'. Any other stream, a fastnet
 // socket included, goes through core's JSStreamSocket: it hands our data on from a 'data' listener
 // (handle.readBuffer), passes EOF on, ends us once TLS has written its last record, and destroys us on close.
-// Its listener is named `ondata` (Node 20 to 26): only listeners of that name have their source read, once
-// each. Remembering every listener seen instead cost a WeakMap entry per socket where each has its own
-// closures (4% of connection churn on Node 24, in V8's ephemeron tables).
-const wrapperListeners = new WeakMap();
+// Its listener is named `ondata` (Node 20 to 26): only a listener of that name has its source read. (A
+// cache of every listener seen cost a WeakMap entry per socket, each having its own closures: 4% of
+// connection churn on Node 24; and core's own listener is a new closure per wrapped socket, so a cache never
+// hits for it.)
 function isWrapperListener(fn) {
-  if (fn.name !== 'ondata') return false;
-  let wrapper = wrapperListeners.get(fn);
-  if (wrapper === undefined) {
-    wrapper = /\.readBuffer\(/.test(Function.prototype.toString.call(fn));
-    wrapperListeners.set(fn, wrapper);
-  }
-  return wrapper;
+  return fn.name === 'ondata' && /\.readBuffer\(/.test(Function.prototype.toString.call(fn));
 }
 
 function isWrappedByCore(socket) {
