@@ -550,6 +550,10 @@ napi_value fn_handle_open(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
   if (argc > 1) napi_get_value_bool(env, argv[1], &duplicate);
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  /* libuv polls what it opens, and aborts when epoll refuses a descriptor (a file, /dev/null, a directory):
+   * those are refused here (core's net refuses them in JS, by their type, before its handles see them) */
+  uv_handle_type kind = uv_guess_handle(fd);
+  if (kind == UV_FILE || kind == UV_UNKNOWN_HANDLE) return fn_int(env, fcntl(fd, F_GETFD) < 0 ? UV_EBADF : UV_EINVAL);
   if (duplicate) {
     fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return fn_int(env, uv_translate_sys_error(errno));

@@ -51,7 +51,7 @@ static napi_value fn_socket_set_no_delay(napi_env env, napi_callback_info info) 
   napi_value argv[1];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
-  bool enable = true;
+  bool enable = false;  /* only `true` enables, as core's handle reads it */
   if (argc > 0) napi_get_value_bool(env, argv[0], &enable);
   if (h->state != FN_OPEN || h->type != FN_TCP) return fn_int(env, 0);
   return fn_int(env, uv_tcp_nodelay(&h->uv.tcp, enable));

@@ -168,11 +168,20 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
   napi_close_handle_scope(env, scope);
 }
 
+/* Whether the stream has a descriptor. A TCP handle whose open() failed setting a remembered option (setNoDelay
+ * before open, on a descriptor that is not a socket) has none, yet libuv marked it readable and writable: its
+ * uv_read_start and uv_shutdown would abort on an assertion. */
+static bool fn_stream__has_fd(fn_handle_t* h) {
+  uv_os_fd_t fd;
+  return uv_fileno(&h->uv.handle, &fd) == 0;
+}
+
 napi_value fn_stream_read_start(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
   if (h->reading) return fn_int(env, 0);
+  if (!fn_stream__has_fd(h)) return fn_int(env, UV_ENOTCONN);
   int err = uv_read_start(&h->uv.stream, fn_stream__on_alloc, fn_stream__on_read);
   if (err == 0) h->reading = true;
   return fn_int(env, err);
@@ -581,6 +590,7 @@ napi_value fn_stream_shutdown(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
+  if (!fn_stream__has_fd(h)) return fn_int(env, UV_ENOTCONN);
   fn_stream_flush(h);
   uv_shutdown_t* req = malloc(sizeof(*req));
   if (req == NULL) return fn_int(env, UV_ENOMEM);
