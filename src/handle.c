@@ -540,6 +540,15 @@ napi_value fn_handle_bind(napi_env env, napi_callback_info info) {
 
 /* open(fd[, duplicate]): adopt an existing socket descriptor, or a duplicate of it (the original stays
  * with its owner, e.g. a core handle handed over by the cluster module). */
+/* The open handle of this env whose descriptor is fd, if any. */
+static fn_handle_t* fn_handle__owner_of(fn_env_t* fenv, int fd) {
+  for (fn_handle_t* x = fenv->handles; x != NULL; x = x->next) {
+    uv_os_fd_t owned;
+    if (x->state == FN_OPEN && uv_fileno(&x->uv.handle, &owned) == 0 && owned == fd) return x;
+  }
+  return NULL;
+}
+
 napi_value fn_handle_open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -554,6 +563,9 @@ napi_value fn_handle_open(napi_env env, napi_callback_info info) {
    * those are refused here (core's net refuses them in JS, by their type, before its handles see them) */
   uv_handle_type kind = uv_guess_handle(fd);
   if (kind == UV_FILE || kind == UV_UNKNOWN_HANDLE) return fn_int(env, fcntl(fd, F_GETFD) < 0 ? UV_EBADF : UV_EINVAL);
+  /* libuv refuses a descriptor only while another handle polls it: two handles owning one descriptor close it
+   * twice, the second time as some newer handle's, whose next poll then aborts */
+  if (!duplicate && fn_handle__owner_of(h->fenv, fd) != NULL) return fn_int(env, UV_EEXIST);
   if (duplicate) {
     fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return fn_int(env, uv_translate_sys_error(errno));

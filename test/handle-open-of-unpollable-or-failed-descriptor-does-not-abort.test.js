@@ -5,6 +5,9 @@
 // - a TCP handle told setNoDelay(true) or setKeepAlive(true) before open(fd) of a descriptor that is not a
 //   socket: open() fails setting the option, but libuv has already marked the handle readable and writable, so
 //   readStart() and shutdown() reached an assertion. They now answer ENOTCONN, as before any open().
+// - two handles opening one descriptor: closing both closed it twice, the second time as some newer handle's,
+//   whose next poll aborted. A descriptor an open handle of this thread holds is refused (EEXIST, libuv's
+//   answer for one it polls).
 const test = require('node:test');
 const assert = require('node:assert');
 const { FASTNET, runChild } = require('./helpers');
@@ -81,4 +84,24 @@ test("a raw handle's setNoDelay enables only with true, as core's handle reads i
     assert.strictEqual(signal, null, stderr);
     assert.strictEqual(code, 0, stderr);
     assert.deepStrictEqual(JSON.parse(stdout), { none: 'off', true: 'on', 1: 'off', '"yes"': 'off', false: 'off' });
+  });
+
+test('a descriptor another open handle holds is refused; once that handle closed, it can be opened again',
+  { skip: process.platform === 'win32' }, async () => {
+    const { code, signal, stdout, stderr } = await runChild(`
+      const { binding } = require(${JSON.stringify(FASTNET + '/lib/native')});
+      const fd = binding.bindTcp('127.0.0.1', 0, false, false, false, {});
+      const a = new binding.Socket(binding.TCP), b = new binding.Server(binding.TCP), c = new binding.Socket(binding.TCP);
+      const out = [a.open(fd), b.open(fd), c.open(fd), c.open(fd, true) === 0 && c.fd !== fd];
+      a.close(() => {
+        const d = new binding.Socket(binding.PIPE);
+        out.push(d.open(fd) === -require('os').constants.errno.EBADF);  // closed with a: not ours any more
+        b.close(); c.close(); d.close();
+        console.log(JSON.stringify({ out, EEXIST: -require('os').constants.errno.EEXIST }));
+      });
+    `);
+    assert.strictEqual(signal, null, stderr);
+    assert.strictEqual(code, 0, stderr);
+    const { out, EEXIST } = JSON.parse(stdout);
+    assert.deepStrictEqual(out, [0, EEXIST, EEXIST, true, true]);
   });
