@@ -121,6 +121,6 @@ for (const seed of [1, 2, 3]) {
       assert.strictEqual(signal, null, stderr);
       assert.strictEqual(code, 0, stderr);
       const [calls, threw, steps] = stdout.trim().split(' ').map(Number);
-      assert.ok(steps === 2000 && calls > 200 && threw > 0, stdout);
+      assert.ok(steps === 2000 && calls > 50 && threw > 0, stdout);  // calls: how many handles existed varies with timing
     });
 }
