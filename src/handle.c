@@ -538,9 +538,8 @@ napi_value fn_handle_bind(napi_env env, napi_callback_info info) {
   return fn_int(env, err);
 }
 
-/* open(fd[, duplicate]): adopt an existing socket descriptor, or a duplicate of it (the original stays
- * with its owner, e.g. a core handle handed over by the cluster module). */
-/* The open handle of this env whose descriptor is fd, if any. */
+/* The open handle of this env whose descriptor is fd, if any. A walk over every handle: open() of a caller's
+ * descriptor is rare (the cluster and IPC paths open duplicates, which no handle can hold). */
 static fn_handle_t* fn_handle__owner_of(fn_env_t* fenv, int fd) {
   for (fn_handle_t* x = fenv->handles; x != NULL; x = x->next) {
     uv_os_fd_t owned;
@@ -549,6 +548,8 @@ static fn_handle_t* fn_handle__owner_of(fn_env_t* fenv, int fd) {
   return NULL;
 }
 
+/* open(fd[, duplicate]): adopt an existing socket descriptor, or a duplicate of it (the original stays
+ * with its owner, e.g. a core handle handed over by the cluster module). */
 napi_value fn_handle_open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -562,7 +563,9 @@ napi_value fn_handle_open(napi_env env, napi_callback_info info) {
   /* libuv polls what it opens, and aborts when epoll refuses a descriptor (a file, /dev/null, a directory):
    * those are refused here (core's net refuses them in JS, by their type, before its handles see them) */
   uv_handle_type kind = uv_guess_handle(fd);
-  if (kind == UV_FILE || kind == UV_UNKNOWN_HANDLE) return fn_int(env, fcntl(fd, F_GETFD) < 0 ? UV_EBADF : UV_EINVAL);
+  if (kind == UV_FILE || kind == UV_UNKNOWN_HANDLE) {
+    return fn_int(env, fcntl(fd, F_GETFD) < 0 ? UV_EBADF : UV_EINVAL);
+  }
   /* libuv refuses a descriptor only while another handle polls it: two handles owning one descriptor close it
    * twice, the second time as some newer handle's, whose next poll then aborts */
   if (!duplicate && fn_handle__owner_of(h->fenv, fd) != NULL) return fn_int(env, UV_EEXIST);
