@@ -128,6 +128,7 @@ static napi_status fn_stream__slab_read(fn_env_t* fenv, const char* base, size_t
 
 static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   fn_handle_t* h = stream->data;
+  fn_stream_touch(h);  /* every read callback, EOF included, restarts the idle timeout, as in core */
   if (nread == 0) return; /* EAGAIN: not EOF */
   if (nread < 0) {
     /* EOF or error: stop reading; JS decides what to do. */
@@ -135,7 +136,6 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     h->reading = false;
   } else {
     h->bytes_read += (double)nread;
-    fn_stream_touch(h);
   }
   napi_env env = h->fenv->env;
   napi_handle_scope scope;

@@ -1,7 +1,8 @@
 'use strict';
 // Scenario: idle timeouts. setTimeout(ms) emits 'timeout' (once, without closing the socket) on an
 // idle socket; activity postpones it; setTimeout(0) disables it; the callback form adds a one-time
-// listener; the timeout connect option works; socket.timeout reflects the setting.
+// listener; the timeout connect option works; socket.timeout reflects the setting; the end of the stream
+// counts as activity, as in core.
 // Timing margins are wide so that a loaded machine does not make these flaky.
 
 const test = require('node:test');
@@ -110,4 +111,36 @@ test('a socket destroyed from its \'timeout\' handler closes cleanly', { timeout
   const [hadError] = await once(client, 'close');
   assert.strictEqual(hadError, false);
   await close(server);
+});
+
+// Every read callback restarts the timer in core, the end of the stream included: a half-open socket whose
+// timeout already fired gets another 'timeout' once the peer's FIN arrived and it stayed idle. Both
+// implementations, the same sequence.
+test('the peer\'s end restarts a fired idle timeout, as in core', { timeout: 10000 }, async (t) => {
+  const run = async (impl) => {
+    const events = [];
+    const server = track(t, impl.createServer({ allowHalfOpen: true }, (s) => {
+      s.on('error', () => {});
+      s.resume();
+      server.ending = s;
+    }));
+    const { port } = await listen(server, 0, '127.0.0.1');
+    const client = track(t, impl.connect({ port, host: '127.0.0.1', allowHalfOpen: true }));
+    await once(client, 'connect');
+    client.on('timeout', () => events.push('timeout'));
+    client.on('end', () => events.push('end'));
+    client.resume();
+    client.setTimeout(100);
+    await once(client, 'timeout');
+    await sleep(50);              // fired, and not again while idle
+    server.ending.end();
+    await once(client, 'end');
+    await sleep(300);             // idle again since the FIN: one more 'timeout'
+    client.destroy();
+    return events;
+  };
+  const core = await run(require('net'));
+  const ours = await run(net);
+  assert.deepStrictEqual(core, ['timeout', 'end', 'timeout']);
+  assert.deepStrictEqual(ours, core);
 });
