@@ -419,26 +419,26 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   }
   size_t total = 0;
   for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
-  if (total == 0) {  /* nothing to send (libuv would assert on an empty writev) */
+  if (total == 0) {
+    /* Nothing to send, yet core asks the kernel (a write of zero bytes), so a write to a connection already
+     * broken fails (EPIPE) here too. Not behind bytes still queued: they go first, and this has nothing. */
     free(owned);
-    return 0;
+    if (nbufs == 0 || h->deferred != NULL || h->uv.stream.write_queue_size != 0) return 0;
+    int n = uv_try_write(&h->uv.stream, bufs, nbufs);
+    return n < 0 && n != UV_EAGAIN ? n : 0;
   }
-  h->bytes_written += (double)total;
+  h->bytes_written += (double)total;  /* as core's: what was handed to a write, whether or not it fails */
   fn_stream_touch(h);
   if (h->flush_scheduled && h->fenv->in_read == 0 && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
       uv_is_writable(&h->uv.stream)) {
     fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);
-    if (wr == NULL) {
-      h->bytes_written -= (double)total;
-      return UV_ENOMEM;
-    }
+    if (wr == NULL) return UV_ENOMEM;
     h->deferred = wr;
     return 1;
   }
   fn_stream_flush(h);  /* a deferred write goes first (only reached when the native API is misused) */
   int r = fn_stream__send(h, bufs, nbufs, total, keep, owned);
-  if (r < 0) h->bytes_written -= (double)total;
-  else if (r == 0 && !h->fenv->exit_flushed) fn_stream__schedule(h);
+  if (r == 0 && !h->fenv->exit_flushed) fn_stream__schedule(h);
   return r;
 }
 
