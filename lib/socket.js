@@ -503,7 +503,8 @@ Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
   } else if (typeof data === 'string') {
     if (encoding === 'buffer') throw stringAsBufferError();
     const native = nativeEncodings[encoding];
-    result = native !== undefined ? writeString(handle, data, native) : handle.writeBuffer(Buffer.from(data, encoding));
+    result = native !== undefined ? writeString(handle, data, native, stringCountedIfFailed(data, native)) :
+      handle.writeBuffer(Buffer.from(data, encoding));
   } else {
     result = handle.writeBuffer(data);
   }
@@ -525,13 +526,22 @@ const joinScratch = Buffer.allocUnsafeSlow(JOIN_MAX);
 const LATIN1_AS_UTF8 = 3;
 const LATIN1_MIN = 1024;
 const NOT_LATIN1 = /[^\x00-\xff]/g;
-function writeString(handle, string, native) {
-  if (native !== 0 || string.length < LATIN1_MIN) return handle.writeString(string, native);
+function writeString(handle, string, native, countedIfFailed) {
+  const flag = countedIfFailed ? COUNT_FAILED : 0;
+  if (native !== 0 || string.length < LATIN1_MIN) return handle.writeString(string, native | flag);
   NOT_LATIN1.lastIndex = 0;
-  if (!NOT_LATIN1.test(string)) return handle.writeString(string, LATIN1_AS_UTF8);
+  if (!NOT_LATIN1.test(string)) return handle.writeString(string, LATIN1_AS_UTF8 | flag);
   const latin1 = NOT_LATIN1.lastIndex - 1;
-  if (latin1 < LATIN1_MIN) return handle.writeString(string, native);
-  return handle.writeString(string, LATIN1_AS_UTF8, latin1, string.slice(latin1));
+  if (latin1 < LATIN1_MIN) return handle.writeString(string, native | flag);
+  return handle.writeString(string, LATIN1_AS_UTF8 | flag, latin1, string.slice(latin1));
+}
+
+// Whether bytesWritten keeps a single string write's bytes when the write fails at once. Core tries a string
+// whose size it bounds at 16 KiB or less (3 bytes a unit in UTF-8, 2 in UCS-2, 1 in Latin-1) straight from its
+// stack, counting only what the kernel took; bigger ones, Buffers and writev count all they were given.
+const COUNT_FAILED = 16;
+function stringCountedIfFailed(string, native) {
+  return string.length * (native === 1 ? 1 : native === 2 ? 2 : 3) > 16384;
 }
 
 // write('x', 'buffer'): a string said to be a Buffer. Core's native write throws this (code, message, no more).
@@ -551,7 +561,7 @@ function writevChunks(handle, data) {
       if (typeof data[i].chunk !== 'string' || data[i].encoding !== encoding) break;
       joined += data[i].chunk;
     }
-    if (i === data.length && joined.length <= JOIN_MAX) return writeString(handle, joined, native);
+    if (i === data.length && joined.length <= JOIN_MAX) return writeString(handle, joined, native, true);
   }
   // Into one scratch buffer, lent to the native write: it copies what the kernel does not take at once.
   let at = 0;

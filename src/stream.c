@@ -18,6 +18,7 @@ typedef struct fn_write_req_s {
 static void fn_stream__on_prepare(uv_prepare_t* prepare);
 
 enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2, FN_LATIN1_AS_UTF8 = 3 };
+#define FN_COUNT_FAILED 16  /* writeString's flag (see there) */
 
 #define FN_STACK_STRING 16384
 
@@ -412,7 +413,8 @@ napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
 
 /* A JS write: 0 (the kernel has it all), 1 (onwrite follows) or an error. Borrowed bytes (no keep, no owned)
  * are copied if they must wait. */
-static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned) {
+static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, napi_value keep, char* owned,
+                            bool count_failed) {
   if (h->state != FN_OPEN) {
     free(owned);
     return UV_EBADF;
@@ -427,7 +429,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
     int n = uv_try_write(&h->uv.stream, bufs, nbufs);
     return n < 0 && n != UV_EAGAIN ? n : 0;
   }
-  h->bytes_written += (double)total;  /* as core's: what was handed to a write, whether or not it fails */
+  h->bytes_written += (double)total;  /* as core's: what was handed to a write (see count_failed) */
   fn_stream_touch(h);
   if (h->flush_scheduled && h->fenv->in_read == 0 && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
       uv_is_writable(&h->uv.stream)) {
@@ -438,7 +440,8 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   }
   fn_stream_flush(h);  /* a deferred write goes first (only reached when the native API is misused) */
   int r = fn_stream__send(h, bufs, nbufs, total, keep, owned);
-  if (r == 0 && !h->fenv->exit_flushed) fn_stream__schedule(h);
+  if (r < 0 && !count_failed) h->bytes_written -= (double)total;
+  else if (r == 0 && !h->fenv->exit_flushed) fn_stream__schedule(h);
   return r;
 }
 
@@ -466,7 +469,7 @@ napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
     keep = NULL;  /* borrowed */
   }
   uv_buf_t buf = {.base = data, .len = len};  /* not uv_buf_init: its length is an unsigned int */
-  return fn_int(env, fn_stream__write(h, &buf, 1, keep, NULL));
+  return fn_int(env, fn_stream__write(h, &buf, 1, keep, NULL, true));
 }
 
 /* Encodes a string into `stack` when it fits, else into malloc'd memory (*heap), in one pass: the buffer is
@@ -512,7 +515,8 @@ static napi_status fn_stream__encode(napi_env env, napi_value str, int encoding,
 
 /* writeString(string, encoding[, latin1, rest]): encoding 0 utf8, 1 latin1 (also ascii), 2 ucs2; 3 utf8 of a
  * string whose first `latin1` characters (all of them when omitted) are below 256, followed by the string
- * `rest` if given. Returns like write. */
+ * `rest` if given; plus FN_COUNT_FAILED when bytesWritten keeps the bytes of a write that fails at once (core
+ * drops them for a single string write it sized at most 16 KiB, and keeps all others). Returns like write. */
 napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -520,6 +524,8 @@ napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
   if (h == NULL) return NULL;
   int32_t encoding = 0;
   if (argc > 1) napi_get_value_int32(env, argv[1], &encoding);
+  bool count_failed = (encoding & FN_COUNT_FAILED) != 0;
+  encoding &= ~FN_COUNT_FAILED;
   int64_t latin1 = INT64_MAX;
   napi_value rest = NULL;
   if (encoding == FN_LATIN1_AS_UTF8 && argc > 3) {
@@ -541,7 +547,8 @@ napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
     return NULL;
   }
   uv_buf_t buf = {.base = data, .len = len};
-  return fn_int(env, fn_stream__write(h, &buf, 1, NULL, heap));  /* stack bytes are copied if they must wait */
+  /* stack bytes are copied if they must wait */
+  return fn_int(env, fn_stream__write(h, &buf, 1, NULL, heap, count_failed));
 }
 
 /* writev(arrayOfBuffers): one vectored write for corked or queued chunks. */
@@ -568,7 +575,7 @@ napi_value fn_stream_writev(napi_env env, napi_callback_info info) {
     }
     bufs[i] = (uv_buf_t){.base = data, .len = len};
   }
-  int r = fn_stream__write(h, bufs, count, argv[0], NULL);
+  int r = fn_stream__write(h, bufs, count, argv[0], NULL, true);
   if (bufs != stack_bufs) free(bufs);
   return fn_int(env, r);
 }

@@ -2,7 +2,8 @@
 // Writes on a connection the peer has closed and reset, run the same way on core and on fastnet:
 // - an empty write asks the kernel too (core writes zero bytes), so it fails with EPIPE, reaching its callback
 //   and 'error', instead of succeeding and leaving the socket up;
-// - a failed write's bytes count in bytesWritten, as core's handle counts what it was given.
+// - a failed write's bytes count in bytesWritten as core's handle counts them: all of a Buffer, a writev or a
+//   long string, none of a string it sized at 16 KiB or less (it tries those from its stack).
 // Found by comparing event logs of random operation sequences with core's.
 const test = require('node:test');
 const assert = require('node:assert');
@@ -48,4 +49,15 @@ test("a failed write's bytes count in bytesWritten, as in core", async () => {
   const ours = await afterReset(fastnet, write);
   assert.deepStrictEqual(core, ['x ok', '1000 EPIPE', 'error EPIPE', 'close', 'bytesWritten 1001', 'destroyed true']);
   assert.deepStrictEqual(ours, core);
+});
+
+test('bytesWritten after a failed string write: core drops a short one, keeps a long one; so do we', async () => {
+  for (const [string, encoding] of [['é'.repeat(5000), 'latin1'], ['é'.repeat(5461), 'utf8'], ['é'.repeat(5462), 'utf8'],
+    ['a'.repeat(8192), 'ucs2'], ['a'.repeat(8193), 'ucs2'], ['ab'.repeat(3000), 'hex']]) {
+    const write = (client, log) => client.write(string, encoding, (err) => log.push(`string ${err ? err.code : 'ok'}`));
+    const core = await afterReset(coreNet, write);
+    const ours = await afterReset(fastnet, write);
+    assert.strictEqual(core[1], 'string EPIPE', `${encoding} ${string.length}: ${core}`);
+    assert.deepStrictEqual(ours, core, `${encoding} ${string.length}`);
+  }
 });
