@@ -419,6 +419,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
     free(owned);
     return UV_EBADF;
   }
+  fn_stream_touch(h);  /* every write restarts the idle timeout, an empty one too, as in core */
   size_t total = 0;
   for (unsigned int i = 0; i < nbufs; i++) total += bufs[i].len;
   if (total == 0) {
@@ -430,7 +431,6 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
     return n < 0 && n != UV_EAGAIN ? n : 0;
   }
   h->bytes_written += (double)total;  /* as core's: what was handed to a write (see count_failed) */
-  fn_stream_touch(h);
   if (h->flush_scheduled && h->fenv->in_read == 0 && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
       uv_is_writable(&h->uv.stream)) {
     fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);

@@ -2,7 +2,7 @@
 // Scenario: idle timeouts. setTimeout(ms) emits 'timeout' (once, without closing the socket) on an
 // idle socket; activity postpones it; setTimeout(0) disables it; the callback form adds a one-time
 // listener; the timeout connect option works; socket.timeout reflects the setting; the end of the stream
-// counts as activity, as in core.
+// and an empty write count as activity, as in core.
 // Timing margins are wide so that a loaded machine does not make these flaky.
 
 const test = require('node:test');
@@ -142,5 +142,27 @@ test('the peer\'s end restarts a fired idle timeout, as in core', { timeout: 100
   const core = await run(require('net'));
   const ours = await run(net);
   assert.deepStrictEqual(core, ['timeout', 'end', 'timeout']);
+  assert.deepStrictEqual(ours, core);
+});
+
+test('an empty write restarts a fired idle timeout, as in core', { timeout: 10000 }, async (t) => {
+  const run = async (impl) => {
+    const events = [];
+    const server = track(t, impl.createServer((s) => { s.on('error', () => {}); s.resume(); }));
+    const { port } = await listen(server, 0, '127.0.0.1');
+    const client = track(t, impl.connect(port, '127.0.0.1'));
+    await once(client, 'connect');
+    client.on('timeout', () => events.push('timeout'));
+    client.setTimeout(100);
+    await once(client, 'timeout');
+    await sleep(50);
+    client.write('', () => events.push('written'));
+    await sleep(300);             // idle since the write: one more 'timeout'
+    client.destroy();
+    return events;
+  };
+  const core = await run(require('net'));
+  const ours = await run(net);
+  assert.deepStrictEqual(core, ['timeout', 'written', 'timeout']);
   assert.deepStrictEqual(ours, core);
 });
