@@ -3,7 +3,8 @@
 // in several encodings, big and empty ones, end, destroy with and without an error, reset, pause, resume,
 // cork, idle timeouts, 'readable' mode, over TCP or a Unix socket, half-open or not), each run on core and on
 // fastnet: the events, callbacks, return values and final states must be core's. How the bytes were split
-// into 'data' chunks may differ, as may how often a 'timeout' repeats in a row, so those are left out. Such
+// into 'data' chunks may differ, as may how often a 'timeout' repeats in a row and how the two sockets'
+// events interleave, so those are left out. Such
 // comparisons found that the end of the stream and empty writes did not restart the idle timeout, and that an
 // empty write on a broken connection succeeded.
 const test = require('node:test');
@@ -17,16 +18,33 @@ function session(impl, seed, steps) {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [SESSION, impl, String(seed), String(steps)], { timeout: 30000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${impl} seed ${seed}: ${err.message}\n${stderr}`));
-      else resolve(stdout.split('\n').filter((line) => line && !/ data \d+$| readable true$/.test(line))
-        .filter((line, i, lines) => line !== lines[i - 1]));
+      else resolve(stdout.split('\n').filter((line) => line && !/ data \d+$| readable true$/.test(line)));
     });
   });
 }
 
+// The operations with what they returned, then each socket's own events in order: how one socket's events
+// interleave with the other's depends on timing (a 5 ms timeout against a FIN in flight), not on semantics.
+function views(lines) {
+  const own = (side) => lines.filter((line) => line.startsWith(`${side} `) || line.startsWith(`state ${side} `))
+    .filter((line, i, list) => line !== list[i - 1]);
+  return { operations: lines.filter((line) => line.startsWith('-- ')), client: own('C'), server: own('S') };
+}
+
 for (const seed of [3, 12, 21, 26, 49, 65, 108, 154, 175, 199]) {
-  test(`random session ${seed}: the same events as core`, async () => {
-    const [core, ours] = await Promise.all([session('core', seed, 20), session('fastnet', seed, 20)]);
-    assert.ok(core.length > 20, core.join('\n'));
-    assert.deepStrictEqual(ours, core);
+  test(`random session ${seed}: the same events as core`, async (t) => {
+    // On a loaded machine a 5 ms timeout can fire once more or less in one run than in the other: a session
+    // that differs is run again, and only a difference that comes back fails (a semantic one always does).
+    for (let attempt = 1; ; attempt++) {
+      const [core, ours] = await Promise.all([session('core', seed, 20), session('fastnet', seed, 20)]);
+      assert.ok(core.length > 20, core.join('\n'));
+      try {
+        assert.deepStrictEqual(views(ours), views(core));
+        return;
+      } catch (err) {
+        if (attempt === 2) throw err;
+        t.diagnostic(`differed once, run again: ${err.message.split('\n').slice(0, 12).join(' | ')}`);
+      }
+    }
   });
 }
