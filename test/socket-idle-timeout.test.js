@@ -113,56 +113,47 @@ test('a socket destroyed from its \'timeout\' handler closes cleanly', { timeout
   await close(server);
 });
 
-// Every read callback restarts the timer in core, the end of the stream included: a half-open socket whose
-// timeout already fired gets another 'timeout' once the peer's FIN arrived and it stayed idle. Both
-// implementations, the same sequence.
+// On impl: a client whose 100 ms idle timeout fired once is poked (poke(client, acceptedSocket, events)), then
+// stays idle for 300 ms. Returns the events seen: core restarts a fired timeout on every read callback, the
+// end of the stream included, and on every write, an empty one included.
+async function timeoutAfterPoke(t, impl, poke) {
+  const events = [];
+  let accepted;
+  const server = track(t, impl.createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    s.resume();
+    accepted = s;
+  }));
+  const { port } = await listen(server, 0, '127.0.0.1');
+  const client = track(t, impl.connect({ port, host: '127.0.0.1', allowHalfOpen: true }));
+  await once(client, 'connect');
+  client.on('timeout', () => events.push('timeout'));
+  client.resume();
+  client.setTimeout(100);
+  await once(client, 'timeout');
+  await sleep(50);              // fired, and not again while idle
+  await poke(client, accepted, events);
+  await sleep(300);             // idle again since the poke: one more 'timeout'
+  client.destroy();
+  return events;
+}
+
 test('the peer\'s end restarts a fired idle timeout, as in core', { timeout: 10000 }, async (t) => {
-  const run = async (impl) => {
-    const events = [];
-    const server = track(t, impl.createServer({ allowHalfOpen: true }, (s) => {
-      s.on('error', () => {});
-      s.resume();
-      server.ending = s;
-    }));
-    const { port } = await listen(server, 0, '127.0.0.1');
-    const client = track(t, impl.connect({ port, host: '127.0.0.1', allowHalfOpen: true }));
-    await once(client, 'connect');
-    client.on('timeout', () => events.push('timeout'));
+  const poke = async (client, accepted, events) => {
     client.on('end', () => events.push('end'));
-    client.resume();
-    client.setTimeout(100);
-    await once(client, 'timeout');
-    await sleep(50);              // fired, and not again while idle
-    server.ending.end();
+    accepted.end();
     await once(client, 'end');
-    await sleep(300);             // idle again since the FIN: one more 'timeout'
-    client.destroy();
-    return events;
   };
-  const core = await run(require('net'));
-  const ours = await run(net);
+  const core = await timeoutAfterPoke(t, require('net'), poke);
+  const ours = await timeoutAfterPoke(t, net, poke);
   assert.deepStrictEqual(core, ['timeout', 'end', 'timeout']);
   assert.deepStrictEqual(ours, core);
 });
 
 test('an empty write restarts a fired idle timeout, as in core', { timeout: 10000 }, async (t) => {
-  const run = async (impl) => {
-    const events = [];
-    const server = track(t, impl.createServer((s) => { s.on('error', () => {}); s.resume(); }));
-    const { port } = await listen(server, 0, '127.0.0.1');
-    const client = track(t, impl.connect(port, '127.0.0.1'));
-    await once(client, 'connect');
-    client.on('timeout', () => events.push('timeout'));
-    client.setTimeout(100);
-    await once(client, 'timeout');
-    await sleep(50);
-    client.write('', () => events.push('written'));
-    await sleep(300);             // idle since the write: one more 'timeout'
-    client.destroy();
-    return events;
-  };
-  const core = await run(require('net'));
-  const ours = await run(net);
+  const poke = (client, accepted, events) => client.write('', () => events.push('written'));
+  const core = await timeoutAfterPoke(t, require('net'), poke);
+  const ours = await timeoutAfterPoke(t, net, poke);
   assert.deepStrictEqual(core, ['timeout', 'written', 'timeout']);
   assert.deepStrictEqual(ours, core);
 });
