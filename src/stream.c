@@ -425,9 +425,9 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   if (total == 0) {
     /* Nothing to send, yet core asks the kernel (a write of zero bytes), so a write to a connection already
      * broken fails (EPIPE) here too. Not behind bytes still queued: they go first, and this has nothing. */
+    int n = nbufs == 0 || h->deferred != NULL || h->uv.stream.write_queue_size != 0 ? 0 :
+            uv_try_write(&h->uv.stream, bufs, nbufs);
     free(owned);
-    if (nbufs == 0 || h->deferred != NULL || h->uv.stream.write_queue_size != 0) return 0;
-    int n = uv_try_write(&h->uv.stream, bufs, nbufs);
     return n < 0 && n != UV_EAGAIN ? n : 0;
   }
   h->bytes_written += (double)total;  /* as core's: what was handed to a write (see count_failed) */
