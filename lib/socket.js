@@ -381,6 +381,29 @@ Socket.prototype.read = function(n) {
   return stream.Duplex.prototype.read.call(this, n);
 };
 
+// Writes made in one go (write, write, write, destroy) each reach the kernel as they are made in core, so the
+// destroy drops only what the kernel would not take. Here the second is deferred to the loop's next poll and the
+// Writable buffers the rest behind it. So before the destroy the deferred write goes now and, when the kernel took
+// it whole, completes; then the Writable hands its buffer over chunk by chunk (no _writev), each written at once
+// while the kernel takes it whole, as core's would have been: the first that must wait stays in flight, the rest
+// stay buffered, and the destroy treats them as core's. The completion counts as made inside the write (sync) and
+// comes before the buffer is handed over (corked), so the callbacks run on the next tick, in order, as core's.
+Socket.prototype.destroy = function destroy(err, cb) {
+  const handle = this._handle;
+  if (handle && this[kWriteCallback] !== null && !this.destroyed && handle.sendDeferred()) {
+    const state = this._writableState;
+    const sync = state.sync;
+    this.cork();
+    state.sync = true;
+    onwrite.call(handle, 0);
+    state.sync = sync;
+    this._writev = null;
+    this.uncork();
+    delete this._writev;
+  }
+  return stream.Duplex.prototype.destroy.call(this, err, cb);
+};
+
 Socket.prototype.destroySoon = function() {
   if (this.writable) this.end();
   if (this.writableFinished) this.destroy();

@@ -126,6 +126,7 @@ struct fn_handle_s {
   bool reading : 1;                 /* socket: uv_read_start is in effect */
   bool connecting : 1;              /* socket: a connect request is pending (libuv must not get a second one) */
   bool flush_scheduled : 1;         /* socket: wrote this iteration; a next write is deferred, not sent at once */
+  bool write_through : 1;           /* socket: being destroyed: every write goes out at once, none is deferred */
 
   /* socket only */
   fn_idle_timer_t* timer;
@@ -191,6 +192,7 @@ void fn_stream_touch(fn_handle_t* h);
 void fn_stream_flush(fn_handle_t* h);
 void fn_stream_unschedule(fn_handle_t* h);
 napi_value fn_stream_flush_all(napi_env env, napi_callback_info info);
+napi_value fn_stream_send_deferred(napi_env env, napi_callback_info info);
 /* sockopt.c: keep-alive probes, type of service, and reading options back (socketOptions) */
 napi_value fn_sockopt_set_keep_alive(napi_env env, napi_callback_info info);
 napi_value fn_sockopt_set_type_of_service(napi_env env, napi_callback_info info);

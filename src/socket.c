@@ -171,6 +171,7 @@ napi_value fn_socket_class(napi_env env) {
     {"writeQueueSize", NULL, NULL, fn_stream_write_queue_size, NULL, NULL, napi_default, NULL},
     {"setOnreadBuffer", NULL, fn_stream_set_onread_buffer, NULL, NULL, NULL, napi_default_method, NULL},
     {"shutdown", NULL, fn_stream_shutdown, NULL, NULL, NULL, napi_default_method, NULL},
+    {"sendDeferred", NULL, fn_stream_send_deferred, NULL, NULL, NULL, napi_default_method, NULL},
     {"close", NULL, fn_handle_close_js, NULL, NULL, NULL, napi_default_method, NULL},
     {"reset", NULL, fn_socket_reset, NULL, NULL, NULL, napi_default_method, NULL},
     {"ref", NULL, fn_handle_ref, NULL, NULL, NULL, napi_default_method, NULL},

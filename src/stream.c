@@ -376,6 +376,42 @@ static void fn_stream__skip(fn_write_req_t* wr, size_t sent) {
   wr->bufs[0].len -= sent;
 }
 
+/* Sends h's deferred write now, as far as the kernel takes it. Returns whether it went whole (its request is
+ * gone, and JS completes the write itself); otherwise what is left is handed to libuv as by a flush. */
+static bool fn_stream__send_deferred_now(fn_handle_t* h) {
+  fn_stream_unschedule(h);
+  fn_write_req_t* wr = h->deferred;
+  if (wr == NULL) return false;
+  h->deferred = NULL;
+  size_t total = 0;
+  for (unsigned int i = 0; i < wr->nbufs; i++) total += wr->bufs[i].len;
+  int n = uv_try_write(&h->uv.stream, wr->bufs, wr->nbufs);
+  if (n >= 0 && (size_t)n == total) {
+    fn_stream__free_req(h->fenv->env, wr);
+    return true;
+  }
+  fn_stream__skip(wr, n > 0 ? (size_t)n : 0);
+  h->deferred = wr;
+  fn_stream_flush(h);  /* the rest as far as the kernel takes it, as core's queued writes */
+  return false;
+}
+
+/* sendDeferred(): destroy() is coming. In core, writes made in one go reach the kernel one by one as they are
+ * made, and the destroy drops only what the kernel would not take; here the second is deferred and the Writable
+ * buffers the rest behind it. So the deferred write goes now and, from now on, every write goes out at once.
+ * Returns whether it went whole: JS then completes it, and the Writable hands its buffer over, before the
+ * destroy. */
+napi_value fn_stream_send_deferred(napi_env env, napi_callback_info info) {
+  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  if (h == NULL) return NULL;
+  bool whole = false;
+  if (h->state == FN_OPEN) {
+    h->write_through = true;
+    whole = fn_stream__send_deferred_now(h);
+  }
+  return fn_bool(env, whole);
+}
+
 /* flushAll(): the process is exiting and no loop iteration comes. Each deferred write goes to the kernel now,
  * and later writes go out at once. Returns the handles whose deferred write was sent whole: JS completes
  * them, so that what their Writable buffered behind them is written too. */
@@ -389,24 +425,11 @@ napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
   fenv->exit_flushed = true;
   while (fenv->flush_list) {
     fn_handle_t* h = fenv->flush_list;
-    fn_stream_unschedule(h);
-    fn_write_req_t* wr = h->deferred;
-    if (wr == NULL) continue;
-    h->deferred = NULL;
-    size_t total = 0;
-    for (unsigned int i = 0; i < wr->nbufs; i++) total += wr->bufs[i].len;
-    int n = uv_try_write(&h->uv.stream, wr->bufs, wr->nbufs);
-    if (n >= 0 && (size_t)n == total) {
-      fn_stream__free_req(env, wr);
-      napi_value self;
-      if (napi_get_reference_value(env, h->self, &self) == napi_ok && self != NULL) {
-        NAPI_CALL(env, napi_set_element(env, done, count++, self));
-      }
-      continue;
+    if (!fn_stream__send_deferred_now(h)) continue;
+    napi_value self;
+    if (napi_get_reference_value(env, h->self, &self) == napi_ok && self != NULL) {
+      NAPI_CALL(env, napi_set_element(env, done, count++, self));
     }
-    fn_stream__skip(wr, n > 0 ? (size_t)n : 0);
-    h->deferred = wr;
-    fn_stream_flush(h);  /* the rest as far as the kernel takes it, as core's queued writes at exit */
   }
   return done;
 }
@@ -431,8 +454,8 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
     return n < 0 && n != UV_EAGAIN ? n : 0;
   }
   h->bytes_written += (double)total;  /* as core's: what was handed to a write (see count_failed) */
-  if (h->flush_scheduled && h->fenv->in_read == 0 && h->deferred == NULL && h->uv.stream.write_queue_size == 0 &&
-      uv_is_writable(&h->uv.stream)) {
+  if (h->flush_scheduled && !h->write_through && h->fenv->in_read == 0 && h->deferred == NULL &&
+      h->uv.stream.write_queue_size == 0 && uv_is_writable(&h->uv.stream)) {
     fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);
     if (wr == NULL) return UV_ENOMEM;
     h->deferred = wr;
@@ -441,7 +464,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   fn_stream_flush(h);  /* a deferred write goes first (only reached when the native API is misused) */
   int r = fn_stream__send(h, bufs, nbufs, total, keep, owned);
   if (r < 0 && !count_failed) h->bytes_written -= (double)total;
-  else if (r == 0 && !h->fenv->exit_flushed) fn_stream__schedule(h);
+  else if (r == 0 && !h->fenv->exit_flushed && !h->write_through) fn_stream__schedule(h);
   return r;
 }
 
