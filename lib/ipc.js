@@ -14,8 +14,8 @@ const coreNet = require('net');
 const { ChildProcess } = require('child_process');
 const { binding, kOwner, closeHandle } = require('./native');
 const { errnoException } = require('./errors');
-const { Socket } = require('./socket');
-const { Server } = require('./server');
+const { Socket, isSocket } = require('./socket');
+const { Server, isServer } = require('./server');
 
 const kCoreType = new WeakMap();  // raw core handle received -> the type it was sent as ('net.Socket' | 'net.Server')
 const installed = new WeakSet();  // targets (process, ChildProcess) whose send and emit are wrapped
@@ -26,7 +26,7 @@ function fdOf(handle) {
 }
 
 function isFastnet(x) {
-  return x instanceof Socket || x instanceof Server;
+  return isSocket(x) || isServer(x);
 }
 
 // Core's owner_symbol (handle -> its net object), which cluster reads on the handles it hands out: it is not
@@ -71,7 +71,7 @@ function wrapSend(target) {
     const fd = native ? fdOf(native) : -1;
     if (fd < 0) return Reflect.apply(send, this, [message, undefined, options, callback]);  // core: no handle to send
 
-    if (handle instanceof Server || nativeHandle) {
+    if (isServer(handle) || nativeHandle) {
       // Core leaves a sent server (or bare handle) open, and never closes what it sent: the copy is closed by
       // us once the write is done (the descriptor is in the kernel's message by then). A bare handle goes as
       // core's own bare handle over the copy.
@@ -208,7 +208,7 @@ function stdioForCore(stdio) {
     if (!isFastnet(entry) || !entry._handle) return entry;
     const fd = fdOf(entry._handle);
     if (fd < 0) return entry;
-    if (entry instanceof Socket) passed.push(entry);
+    if (isSocket(entry)) passed.push(entry);
     return { fd };
   });
   return { mapped, passed };

@@ -9,15 +9,16 @@ const {
 } = require('./errors');
 const versions = require('./versions');
 const {
-  Socket, copyOptions, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
+  Socket, ordinaryHasInstance, copyOptions, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
 } = require('./socket');
 const { getDefaultHighWaterMark } = require('stream');
-const { isIP, isIPv6 } = require('net');   // core's: pure functions
+const coreNet = require('net');
+const { isIP, isIPv6 } = coreNet;   // core's: pure functions
 const { channels } = require('./diagnostics');
 const { isBoundSocket, adoptForServer } = require('./bound');
 
 function Server(options, connectionListener) {
-  if (!(this instanceof Server)) return new Server(options, connectionListener);
+  if (!isServer(this)) return new Server(options, connectionListener);
   EventEmitter.call(this);
   if (typeof options === 'function') {
     connectionListener = options;
@@ -498,4 +499,14 @@ function onconnection(status, clientHandle) {
   if (channels.serverSocket.hasSubscribers) channels.serverSocket.publish({ socket });
 }
 
-module.exports = { Server, createServerHandle, onconnection: onconnectionNative };
+// As Socket's: core's servers (http.Server, https, tls, http2's) are net.Servers in core, so they are here too.
+function isServer(value) {
+  return ordinaryHasInstance.call(Server, value);
+}
+Object.defineProperty(Server, Symbol.hasInstance, {
+  value: function(value) {
+    return ordinaryHasInstance.call(this, value) || (this === Server && value instanceof coreNet.Server);
+  },
+});
+
+module.exports = { Server, isServer, createServerHandle, onconnection: onconnectionNative };

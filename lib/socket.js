@@ -1,6 +1,7 @@
 'use strict';
 // net.Socket: a stream.Duplex over a native Socket handle (TCP or Unix socket).
 const stream = require('stream');
+const coreNet = require('net');
 const { binding, kOwner, closeHandle } = require('./native');
 const errors = require('./errors');
 const versions = require('./versions');
@@ -80,7 +81,7 @@ function copyOptions(options) {
 }
 
 function Socket(options) {
-  if (!(this instanceof Socket)) return new Socket(options);
+  if (!isSocket(this)) return new Socket(options);
   if (options?.objectMode) {
     throw ERR_INVALID_ARG_VALUE('options.objectMode', options.objectMode, 'is not supported');
   } else if (options?.readableObjectMode || options?.writableObjectMode) {
@@ -764,8 +765,22 @@ function ontimeout() {
   if (socket !== undefined && !socket.destroyed) socket._onTimeout();
 }
 
+// An app that swapped net for fastnet still gets core's sockets from core's modules (http's, http2's, tls's
+// TLSSocket): in core every one is a net.Socket, so `socket instanceof net.Socket` holds for them here too, as
+// apps and Node's own http tests expect. A subclass of ours keeps the ordinary check; fastnet's own code asks
+// isSocket(), which is true of ours only.
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+function isSocket(value) {
+  return ordinaryHasInstance.call(Socket, value);
+}
+Object.defineProperty(Socket, Symbol.hasInstance, {
+  value: function(value) {
+    return ordinaryHasInstance.call(this, value) || (this === Socket && value instanceof coreNet.Socket);
+  },
+});
+
 module.exports = {
-  Socket, copyOptions, normalizeArgs, isPipeName, toNumber, initSocketHandle,
+  Socket, isSocket, ordinaryHasInstance, copyOptions, normalizeArgs, isPipeName, toNumber, initSocketHandle,
   kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
   onread, onwrite, onshutdown, ontimeout,
 };

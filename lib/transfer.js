@@ -57,8 +57,8 @@ const workerThreads = require('worker_threads');
 const fs = require('fs');
 const { binding, kOwner, closeHandle } = require('./native');
 const { nodeError, errnoException } = require('./errors');
-const { Socket } = require('./socket');
-const { Server } = require('./server');
+const { Socket, isSocket } = require('./socket');
+const { Server, isServer } = require('./server');
 
 const ERR_WORKER_HANDLE_NOT_TRANSFERABLE = (what) => nodeError(Error, 'ERR_WORKER_HANDLE_NOT_TRANSFERABLE',
   `${what} cannot be transferred in its current state; it must be a freshly created or accepted handle that ` +
@@ -74,7 +74,7 @@ function dataCloneError(message) {
 
 // Core's guards (lib/net.js of Node 24: assertTransferableSocket / assertTransferableServer), on our handles.
 function assertTransferable(x) {
-  if (x instanceof Socket) {
+  if (isSocket(x)) {
     const handle = x._handle;
     if (!(handle instanceof binding.Socket) || handle.isPipe() || x.destroyed || x.connecting ||
         x.bytesRead > 0 || x.bytesWritten > 0 || x.readableLength > 0 || x.writableLength > 0 ||
@@ -89,7 +89,7 @@ function assertTransferable(x) {
 
 // What the receiving side needs besides the descriptor: the options core's kTransfer sends along.
 function optionsOf(x) {
-  if (x instanceof Socket) return { fastnetTransfer: 'net.Socket', allowHalfOpen: x.allowHalfOpen };
+  if (isSocket(x)) return { fastnetTransfer: 'net.Socket', allowHalfOpen: x.allowHalfOpen };
   return {
     fastnetTransfer: 'net.Server',
     allowHalfOpen: x.allowHalfOpen,
@@ -203,7 +203,7 @@ function detach(x) {
   const native = x._handle;
   native[kOwner] = undefined;
   x._handle = null;
-  if (x instanceof Socket) {
+  if (isSocket(x)) {
     native.reading = false;
     native.readStop();
     closeHandle(native);  // the duplicate keeps the connection: no FIN goes out
@@ -225,10 +225,10 @@ function listedObjects(transfer) {
   else return null;
   let objects = null;
   for (const x of list) {
-    if (x instanceof Socket || x instanceof Server) {
+    if (isSocket(x) || isServer(x)) {
       objects ??= [];
       if (objects.includes(x)) {
-        throw dataCloneError(`Transfer list contains duplicate ${x instanceof Socket ? 'Socket' : 'Server'}`);
+        throw dataCloneError(`Transfer list contains duplicate ${isSocket(x) ? 'Socket' : 'Server'}`);
       }
       objects.push(x);
     }
@@ -248,7 +248,7 @@ function sendWithMarkers({ list, objects }, value, transfer, send) {
     const message = replaceIn(value, made, new Map(), found);
     for (const x of objects) {
       if (!found.has(x) && reaches(value, x)) {
-        throw dataCloneError(`fastnet: a ${x instanceof Socket ? 'net.Socket' : 'net.Server'} in transferList ` +
+        throw dataCloneError(`fastnet: a ${isSocket(x) ? 'net.Socket' : 'net.Server'} in transferList ` +
           'can be sent inside plain objects, arrays, Maps and Sets only');
       }
     }

@@ -17,7 +17,7 @@ const snapshots = [];
 function snap(label) {
   // sorted: the order of core's own handles among each other is its business
   const owners = process._getActiveHandles()
-    .map((h) => h === process.stdout || h === process.stderr ? 'stdio' : h instanceof net.Server ? 'Server' : h instanceof net.Socket ? 'Socket' : 'other ' + h.constructor.name)
+    .map((h) => h === process.stdout || h === process.stderr ? 'stdio' : net.Server.prototype.isPrototypeOf(h) ? 'Server' : net.Socket.prototype.isPrototypeOf(h) ? 'Socket' : 'other ' + h.constructor.name)
     .sort();
   const names = process.getActiveResourcesInfo().filter((n) => n.endsWith('Wrap') && n !== 'ConnectWrap').sort();
   snapshots.push(label + ': ' + owners.join(',') + ' | ' + names.join(','));

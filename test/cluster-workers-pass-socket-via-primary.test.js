@@ -14,7 +14,7 @@ const script = (netModule) => `
     const first = cluster.fork();
     const second = cluster.fork();
     first.on('message', (msg, socket) => {
-      console.log('primary got a net.Socket:', socket instanceof net.Socket);
+      console.log('primary got a net.Socket:', net.Socket.prototype.isPrototypeOf(socket));
       second.send('yours', socket);
     });
     second.on('message', (msg) => {
@@ -37,7 +37,7 @@ const script = (netModule) => `
     });
   } else {
     process.on('message', (msg, socket) => {
-      console.log('second worker got a net.Socket:', socket instanceof net.Socket);
+      console.log('second worker got a net.Socket:', net.Socket.prototype.isPrototypeOf(socket));
       socket.end('from the second worker');
     });
     process.send('ready');

@@ -15,10 +15,10 @@ const childSource = (netModule) => `
   process.on('message', (msg, handle) => {
     if (msg.kind === 'server') {
       handle.on('connection', (s) => s.end('served by child'));
-      process.send({ kind: 'server', isOwn: handle instanceof net.Server, listening: handle.listening });
+      process.send({ kind: 'server', isOwn: net.Server.prototype.isPrototypeOf(handle), listening: handle.listening });
     } else if (msg.kind === 'socket') {
       handle.on('data', (d) => handle.end('child got ' + d));
-      process.send({ kind: 'socket', isOwn: handle instanceof net.Socket });
+      process.send({ kind: 'socket', isOwn: net.Socket.prototype.isPrototypeOf(handle) });
     }
   });
 `;

@@ -11,7 +11,7 @@ const { FASTNET, track, once, listen } = require('./helpers');
 const childSource = `
   const net = require(${JSON.stringify(FASTNET)});
   process.on('message', (msg, socket) => {
-    socket.write('child;', () => process.send({ isOwn: socket instanceof net.Socket }));
+    socket.write('child;', () => process.send({ isOwn: net.Socket.prototype.isPrototypeOf(socket) }));
   });
 `;
 

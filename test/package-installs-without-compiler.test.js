@@ -41,7 +41,7 @@ server.listen(0, '127.0.0.1', () => {
     server.close();
     console.log(JSON.stringify({
       got,
-      fastnetSocket: client instanceof net.Socket,
+      fastnetSocket: net.Socket.prototype.isPrototypeOf(client),
       coreSocket: client instanceof require('net').Socket,
       addons: Object.keys(require.cache).filter((f) => f.endsWith('.node')),
     }));
@@ -92,8 +92,8 @@ server.listen(0, '127.0.0.1', () => {
     server.close();
     console.log(JSON.stringify({
       got,
-      socket: client instanceof fastnet.Socket,
-      server: server instanceof fastnet.Server,
+      socket: fastnet.Socket.prototype.isPrototypeOf(client),
+      server: fastnet.Server.prototype.isPrototypeOf(server),
       nodeNet: nodeNet === fastnet,
     }));
   });
@@ -105,8 +105,8 @@ import fastnet from 'fastnet';
 import { net, createServer, nodeNet } from 'dep-uses-net/esm.mjs';
 const server = createServer();
 console.log(JSON.stringify({
-  server: server instanceof fastnet.Server,
-  socket: new net.Socket() instanceof fastnet.Socket,
+  server: fastnet.Server.prototype.isPrototypeOf(server),
+  socket: fastnet.Socket.prototype.isPrototypeOf(new net.Socket()),
   nodeNet: nodeNet.Socket === fastnet.Socket,
 }));
 `;

@@ -14,9 +14,9 @@ const SCENARIO = `
   const WORKER = \`
     const net = require(process.env.NET_UNDER_TEST);
     const { parentPort, workerData } = require('worker_threads');
-    const socket = workerData instanceof net.Socket ? workerData : workerData.list[0].socket;
+    const socket = net.Socket.prototype.isPrototypeOf(workerData) ? workerData : workerData.list[0].socket;
     socket.on('data', (d) => socket.end('worker:' + d));
-    parentPort.postMessage(socket instanceof net.Socket);
+    parentPort.postMessage(net.Socket.prototype.isPrototypeOf(socket));
   \`;
   const results = {};
 
@@ -49,7 +49,7 @@ const SCENARIO = `
     results.structuredClone = await ask(async (socket) => {
       const copy = structuredClone({ socket }, { transfer: [socket] }).socket;
       copy.on('data', (d) => copy.end('copy:' + d));
-      return { isSocket: copy instanceof net.Socket, other: copy !== socket };
+      return { isSocket: net.Socket.prototype.isPrototypeOf(copy), other: copy !== socket };
     });
     // A server through structuredClone keeps listening.
     {
@@ -59,7 +59,7 @@ const SCENARIO = `
       copy.on('connection', (c) => c.end('served'));
       const c = net.connect(moved.address() ? moved.address().port : copy.address().port, '127.0.0.1');
       c.setEncoding('utf8');
-      results['structuredClone server'] = { isServer: copy instanceof net.Server, served: await once(c, 'data'), sourceHandle: moved._handle };
+      results['structuredClone server'] = { isServer: net.Server.prototype.isPrototypeOf(copy), served: await once(c, 'data'), sourceHandle: moved._handle };
       await new Promise((resolve) => copy.close(resolve));
     }
     await new Promise((resolve) => server.close(resolve));

@@ -19,7 +19,7 @@ const SCENARIO = `
   let port;
   const fresh = () => { const s = net.connect(port, '127.0.0.1'); return once(s, 'connect').then(() => s); };
   const works = (socket) => new Promise((resolve) => {
-    if (!(socket instanceof net.Socket)) return resolve('not a net.Socket: ' + Object.prototype.toString.call(socket));
+    if (!(net.Socket.prototype.isPrototypeOf(socket))) return resolve('not a net.Socket: ' + Object.prototype.toString.call(socket));
     let got = '';
     socket.setEncoding('utf8');
     socket.on('data', (d) => { got += d; if (got === 'ping') { socket.destroy(); resolve(true); } });
@@ -85,7 +85,7 @@ const SCENARIO = `
         c.setEncoding('utf8');
         const served = await once(c, 'data');
         await new Promise((resolve) => m.server.close(resolve));
-        return { isServer: m.server instanceof net.Server, served, works: await works(m.s) };
+        return { isServer: net.Server.prototype.isPrototypeOf(m.server), served, works: await works(m.s) };
       }, (s) => [s, server]);
     }
 

@@ -17,7 +17,7 @@ const SCENARIO = `
     const { parentPort, threadId } = require('worker_threads');
     parentPort.once('message', ({ server }) => {
       const info = {
-        isServer: server instanceof net.Server,
+        isServer: net.Server.prototype.isPrototypeOf(server),
         allowHalfOpen: server.allowHalfOpen,
         pauseOnConnect: server.pauseOnConnect,
         noDelay: server.noDelay,

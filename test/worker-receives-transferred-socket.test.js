@@ -18,7 +18,7 @@ const SCENARIO = `
       parentPort.postMessage({
         name,
         threadId,
-        isSocket: socket instanceof net.Socket,
+        isSocket: net.Socket.prototype.isPrototypeOf(socket),
         connecting: socket.connecting,
         pending: socket.pending,
         readyState: socket.readyState,
