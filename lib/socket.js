@@ -391,7 +391,9 @@ Socket.prototype.read = function(n) {
 // comes before the buffer is handed over (corked), so the callbacks run on the next tick, in order, as core's.
 Socket.prototype.destroy = function destroy(err, cb) {
   const handle = this._handle;
-  if (handle && this[kWriteCallback] !== null && !this.destroyed && handle.sendDeferred()) {
+  // (only ours: `net.Socket.prototype.destroy.call(coreSocket)` is how Node's tests destroy http2's core socket)
+  if (typeof this[kWriteCallback] === 'function' && handle instanceof binding.Socket && !this.destroyed &&
+      handle.sendDeferred()) {
     const state = this._writableState;
     const sync = state.sync;
     this.cork();
@@ -447,9 +449,14 @@ function emitCloseWithoutHandle(socket) {
   socket.emit('close');
 }
 
-// A Unix socket has no address or port to report (core's Pipe has no getpeername/getsockname).
+// A Unix socket has no address or port to report (core's Pipe has no getpeername/getsockname); nor has a handle
+// an app put in _handle itself without them (core checks for the method).
+function hasAddresses(handle) {
+  return typeof handle.getsockname === 'function' && !(typeof handle.isPipe === 'function' && handle.isPipe());
+}
+
 Socket.prototype._getpeername = function() {
-  if (!this._handle || this._handle.isPipe() || this.connecting) return this._peername || {};
+  if (!this._handle || !hasAddresses(this._handle) || this.connecting) return this._peername || {};
   if (!this._peername) {
     const out = {};
     const err = this._handle.getpeername(out);
@@ -462,7 +469,7 @@ Socket.prototype._getpeername = function() {
 Socket.prototype._getsockname = function() {
   const boundPath = bound.boundPathOf(this);   // a client bound to a source path reports it (kept after close)
   if (boundPath !== undefined) return { address: boundPath };
-  if (!this._handle || this._handle.isPipe()) return {};
+  if (!this._handle || !hasAddresses(this._handle)) return {};
   if (!this._sockname) {
     const out = {};
     const err = this._handle.getsockname(out);

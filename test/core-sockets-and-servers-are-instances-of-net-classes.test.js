@@ -58,3 +58,18 @@ test("a request's socket on core's http server is a net.Socket, as in core", asy
   assert.deepStrictEqual(JSON.parse(body), { core: true, fastnet: true });
   assert.strictEqual(res.socket instanceof fastnet.Socket, true);   // http's client socket: core's, too
 });
+
+test("fastnet's Socket.prototype.destroy called on a core socket destroys it, as core's would", async (t) => {
+  // Node's test-http2-respond-with-file-connection-abort destroys http2's (core) socket this way.
+  const server = coreNet.createServer((s) => s.on('error', () => {}));
+  await listen(server, 0, '127.0.0.1');
+  t.after(() => server.close());
+  const socket = coreNet.connect(server.address().port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write('x');
+  socket.write('y');
+  const closed = once(socket, 'close');
+  fastnet.Socket.prototype.destroy.call(socket);
+  await closed;
+  assert.strictEqual(socket.destroyed, true);
+});
