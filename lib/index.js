@@ -8,7 +8,7 @@ const { Server, createServerHandle, onconnection } = require('./server');
 const connect = require('./connect');
 const { BoundSocket } = require('./bound');
 const { channels } = require('./diagnostics');
-const { exportedByCore } = require('./versions');
+const { exportedByCore, clientSocketPublishedByConnect } = require('./versions');
 require('./ipc');  // fastnet sockets and servers through child_process and cluster IPC (installs once)
 require('./transfer');  // fastnet sockets and servers moved to worker threads with postMessage (installs once per thread)
 
@@ -28,7 +28,7 @@ function createConnection(...args) {
   const normalized = normalizeArgs(args);
   const options = normalized[0];
   const socket = new Socket(options);
-  if (channels.clientSocket.hasSubscribers) channels.clientSocket.publish({ socket });
+  if (!clientSocketPublishedByConnect && channels.clientSocket.hasSubscribers) channels.clientSocket.publish({ socket });
   if (options.timeout) socket.setTimeout(options.timeout);
   return socket.connect(normalized);
 }

@@ -8,6 +8,7 @@ const versions = require('./versions');
 const sockopt = require('./sockopt');
 const bound = require('./bound');
 const duplexState = require('./duplex-state');
+const { channels } = require('./diagnostics');
 const {
   ERR_INVALID_ARG_VALUE, ERR_INVALID_FD_TYPE, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED,
   ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ERR_MISSING_ARGS, AbortError,
@@ -651,6 +652,9 @@ Socket.prototype.connect = function(...args) {
   else normalized = normalizeArgs(args);
   const options = normalized[0];
   const cb = normalized[1];
+  if (versions.clientSocketPublishedByConnect && channels.clientSocket.hasSubscribers) {
+    channels.clientSocket.publish({ socket: this });
+  }
   if (options.port === undefined && options.path == null) throw ERR_MISSING_ARGS(['options', 'port', 'path']);
   if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
   if (this.destroyed) {

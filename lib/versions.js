@@ -59,6 +59,12 @@ function has(name) {
   return answer;
 }
 
+// 'net.client.socket' is published by every Socket.prototype.connect() (new Socket().connect(), tls.connect...),
+// not only by net.connect()/createConnection(): nodejs/node#58349, in 22.17.0 and on the 24 line (which release
+// of 24 took it is not known here, so it is read off core's own connect).
+const clientSocketPublishedByConnect =
+  Function.prototype.toString.call(require('net').Socket.prototype.connect).includes('netClientSocketChannel');
+
 // Exports follow core's by name, not by version number: minor releases added and dropped names
 // (BoundSocket and _TransferredBoundSocket in 24.19, _setSimultaneousAccepts gone by 24.22).
 const coreNet = require('net');
@@ -66,4 +72,4 @@ function exportedByCore(name) {
   return Object.prototype.hasOwnProperty.call(coreNet, name);
 }
 
-module.exports = { has, exportedByCore, pipePathError, SINCE, atLeast };
+module.exports = { has, exportedByCore, pipePathError, clientSocketPublishedByConnect, SINCE, atLeast };
