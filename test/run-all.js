@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm test`: our own tests (node --test test/*.test.js), then Node's net tests against fastnet
-// (test/node-suite/run.js), then Node's http/https/http2/tls/cluster/child-process tests that use net (run.js --stacks).
+// (test/node-suite/run.js), then Node's other tests that use net: http, https, http2, tls, cluster, child-process, pipe... (run.js --stacks).
 // Ends with one line `N passed, N failed` summing all three; exits non-zero when any part failed.
 // Arguments are passed on to the node suite (and then the stacks set is not run); `--own-only` runs our own
 // tests alone (for Node versions whose test tree cannot be had here: 22 and 26).
@@ -28,7 +28,7 @@ async function main() {
   console.log('');
   console.log(`run-all: own tests ${own.passed} passed, ${own.failed} failed; ` +
     `Node's net tests ${suite.passed} passed, ${suite.failed} failed; ` +
-    `Node's http/tls/cluster/child-process tests ${stacks.passed} passed, ${stacks.failed} failed`);
+    `Node's other tests that use net ${stacks.passed} passed, ${stacks.failed} failed`);
   const passed = own.passed + suite.passed + stacks.passed;
   const failed = own.failed + suite.failed + stacks.failed;
   console.log(`${passed} passed, ${failed} failed`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Runs Node's own net tests (test/parallel/test-net-*, test/sequential/test-net-*) against fastnet; with
-// --stacks, Node's tests of what apps stack on net instead: the test-http-*, test-https-*, test-http2-*,
-// test-tls-*, test-cluster-* and test-child-process-* files that use net.
+// --stacks, Node's other tests that use net instead: what apps stack on net (test-http-*, test-https-*,
+// test-http2-*, test-tls-*, test-cluster-*, test-child-process-*) and the rest (test-pipe-*, test-socket-*, ...).
 //
 //   node test/node-suite/run.js [options] [name-or-glob ...]
 //   npm run test:node -- test-net-pingpong            one test, printing its own output
@@ -30,7 +30,7 @@ const MAJOR = process.versions.node.split('.')[0];
 const SETS = {
   net: { files: /^test-net-.*\.m?js$/, expectations: 'net', results: 'results' },
   stacks: {
-    files: /^test-(tls|cluster|child-process|http|http2|https)-.*\.m?js$/,
+    files: /^test-(?!net-).*\.m?js$/,
     content: /require\(['"](node:)?net['"]\)|from ['"](node:)?net['"]/,   // only those that use net
     expectations: 'stacks',
     results: 'results-stacks',
@@ -50,11 +50,11 @@ function usage() {
   return `usage: node test/node-suite/run.js [options] [name-or-glob ...]
 
 Runs Node's test-net-* tests against fastnet (the package at ${ROOT}).
-With --stacks: the test-tls-*, test-cluster-* and test-child-process-* tests that use net.
+With --stacks: Node's other tests that use net (http, https, http2, tls, cluster, child-process, pipe, ...).
 Names match with or without directory and extension: test-net-pingpong, 'test-net-server-*',
 'sequential/*'. Without names, the whole set runs and the table goes to test/node-suite/results.md.
 
-  --stacks        the http/https/http2/tls/cluster/child-process set (expectations-stacks.json, results-stacks.md)
+  --stacks        Node's other tests that use net (expectations-stacks.json, results-stacks.md)
   --core          run against core net (no swap): what fails on Node itself
   --update        rewrite expectations/net-vMAJOR.json (or stacks-vMAJOR.json) from this run (new failures get "TODO: reason")
   -j N            tests run at once from test/parallel (default 2; test/sequential runs alone)
