@@ -388,25 +388,36 @@ Socket.prototype.read = function(n) {
 // Writable buffers the rest behind it. So before the destroy the deferred write goes now and, when the kernel took
 // it whole, completes; then the Writable hands its buffer over chunk by chunk (no _writev), each written at once
 // while the kernel takes it whole, as core's would have been: the first that must wait stays in flight, the rest
-// stay buffered, and the destroy treats them as core's. The completion counts as made inside the write (sync) and
-// comes before the buffer is handed over (corked), so the callbacks run on the next tick, in order, as core's.
+// stay buffered, and the destroy treats them as core's. When the kernel refuses it (EPIPE), it fails as core's
+// write would have at once. Either way the completion counts as made inside the write (sync), and comes before the
+// buffer is handed over (corked), so the callbacks run on the next tick, in order, as core's.
 Socket.prototype.destroy = function destroy(err, cb) {
   const handle = this._handle;
   // (only ours: `net.Socket.prototype.destroy.call(coreSocket)` is how Node's tests destroy http2's core socket)
-  if (typeof this[kWriteCallback] === 'function' && handle instanceof binding.Socket && !this.destroyed &&
-      handle.sendDeferred()) {
-    const state = this._writableState;
-    const sync = state.sync;
-    this.cork();
-    state.sync = true;
-    onwrite.call(handle, 0);
-    state.sync = sync;
-    this._writev = null;
-    this.uncork();
-    delete this._writev;
+  if (typeof this[kWriteCallback] === 'function' && handle instanceof binding.Socket && !this.destroyed) {
+    const sent = handle.sendDeferred();
+    if (sent !== 0) completeBeforeDestroy(this, handle, sent === 1 ? 0 : sent);
   }
   return stream.Duplex.prototype.destroy.call(this, err, cb);
 };
+
+function completeBeforeDestroy(socket, handle, status) {
+  const state = socket._writableState;
+  const sync = state.sync;
+  if (status !== 0) {  // refused: the Writable keeps its buffer, as core's does after a write fails
+    state.sync = true;
+    onwrite.call(handle, status);
+    state.sync = sync;
+    return;
+  }
+  socket.cork();
+  state.sync = true;
+  onwrite.call(handle, 0);
+  state.sync = sync;
+  socket._writev = null;
+  socket.uncork();
+  delete socket._writev;
+}
 
 Socket.prototype.destroySoon = function() {
   if (this.writable) this.end();

@@ -12,6 +12,7 @@ typedef struct fn_write_req_s {
   napi_ref keep;          /* the Buffer (or array of Buffers) whose bytes libuv is sending */
   char* owned;            /* or bytes we own (an encoded string, a copy) */
   unsigned int nbufs;     /* a deferred write: the buffers to give uv_write at the flush */
+  double uncount;         /* a deferred write core would have tried at once and not counted if it failed there */
   uv_buf_t bufs[];
 } fn_write_req_t;
 
@@ -229,6 +230,7 @@ static void fn_stream__free_req(napi_env env, fn_write_req_t* wr) {
 static void fn_stream__on_write(uv_write_t* req, int status) {
   fn_write_req_t* wr = (fn_write_req_t*)req;
   fn_handle_t* h = req->handle->data;
+  if (status < 0) h->bytes_written -= wr->uncount;
   fn_stream__free_req(h->fenv->env, wr);
   if (status == 0) fn_stream_touch(h);
   fn_call_js_status(h, FN_ONWRITE, status);
@@ -249,6 +251,7 @@ static fn_write_req_t* fn_stream__new_req(napi_env env, const uv_buf_t* bufs, un
   wr->keep = NULL;
   wr->owned = owned;
   wr->nbufs = held;
+  wr->uncount = 0;
   if (keep == NULL && owned == NULL) {
     char* copy = malloc(total ? total : 1);
     if (copy == NULL) {
@@ -355,6 +358,7 @@ void fn_stream_flush(fn_handle_t* h) {
   if (err) {
     /* Not expected: the stream was open and writable when the write was deferred, and shutdown and close
      * flush before they change that. Still, the write's own callback hears of it. */
+    h->bytes_written -= wr->uncount;
     fn_stream__free_req(h->fenv->env, wr);
     fn_call_js_status(h, FN_ONWRITE, err);
   }
@@ -376,40 +380,43 @@ static void fn_stream__skip(fn_write_req_t* wr, size_t sent) {
   wr->bufs[0].len -= sent;
 }
 
-/* Sends h's deferred write now, as far as the kernel takes it. Returns whether it went whole (its request is
- * gone, and JS completes the write itself); otherwise what is left is handed to libuv as by a flush. */
-static bool fn_stream__send_deferred_now(fn_handle_t* h) {
+/* Sends h's deferred write now, as far as the kernel takes it. Returns 1 if it went whole (its request is gone,
+ * and JS completes the write itself), 0 if the kernel took part or none (the rest is handed to libuv as by a
+ * flush), or the kernel's error (the request is gone: JS reports the error to the write itself). */
+static int fn_stream__send_deferred_now(fn_handle_t* h) {
   fn_stream_unschedule(h);
   fn_write_req_t* wr = h->deferred;
-  if (wr == NULL) return false;
+  if (wr == NULL) return 0;
   h->deferred = NULL;
   size_t total = 0;
   for (unsigned int i = 0; i < wr->nbufs; i++) total += wr->bufs[i].len;
   int n = uv_try_write(&h->uv.stream, wr->bufs, wr->nbufs);
-  if (n >= 0 && (size_t)n == total) {
+  if ((n >= 0 && (size_t)n == total) || (n < 0 && n != UV_EAGAIN)) {
+    if (n < 0) h->bytes_written -= wr->uncount;
     fn_stream__free_req(h->fenv->env, wr);
-    return true;
+    return n < 0 ? n : 1;
   }
+  if (n > 0) wr->uncount = 0;  /* core counts a write the kernel took part of */
   fn_stream__skip(wr, n > 0 ? (size_t)n : 0);
   h->deferred = wr;
   fn_stream_flush(h);  /* the rest as far as the kernel takes it, as core's queued writes */
-  return false;
+  return 0;
 }
 
 /* sendDeferred(): destroy() is coming. In core, writes made in one go reach the kernel one by one as they are
  * made, and the destroy drops only what the kernel would not take; here the second is deferred and the Writable
  * buffers the rest behind it. So the deferred write goes now and, from now on, every write goes out at once.
- * Returns whether it went whole: JS then completes it, and the Writable hands its buffer over, before the
- * destroy. */
+ * Returns 1 if it went whole (JS then completes it, and the Writable hands its buffer over, before the destroy),
+ * 0, or the error the kernel gave it (which core's write would have met at once: JS reports it so). */
 napi_value fn_stream_send_deferred(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;
-  bool whole = false;
+  int result = 0;
   if (h->state == FN_OPEN) {
     h->write_through = true;
-    whole = fn_stream__send_deferred_now(h);
+    result = fn_stream__send_deferred_now(h);
   }
-  return fn_bool(env, whole);
+  return fn_int(env, result);
 }
 
 /* flushAll(): the process is exiting and no loop iteration comes. Each deferred write goes to the kernel now,
@@ -425,7 +432,7 @@ napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
   fenv->exit_flushed = true;
   while (fenv->flush_list) {
     fn_handle_t* h = fenv->flush_list;
-    if (!fn_stream__send_deferred_now(h)) continue;
+    if (fn_stream__send_deferred_now(h) != 1) continue;  /* (an error: the process is exiting, no one to tell) */
     napi_value self;
     if (napi_get_reference_value(env, h->self, &self) == napi_ok && self != NULL) {
       NAPI_CALL(env, napi_set_element(env, done, count++, self));
@@ -458,6 +465,9 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
       h->uv.stream.write_queue_size == 0 && uv_is_writable(&h->uv.stream)) {
     fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);
     if (wr == NULL) return UV_ENOMEM;
+    /* Core tries it at once; when the connection is broken already, it fails there and core does not count a
+     * short string's bytes: neither do we when the flush finds it so. */
+    if (!count_failed) wr->uncount = (double)total;
     h->deferred = wr;
     return 1;
   }

@@ -62,6 +62,43 @@ for (const [name, [writes, finish]] of Object.entries(cases)) {
   });
 }
 
+// The peer closes at once; once its FIN is in, the client (half-open) writes `chunks` in one go, the first of
+// which draws the peer's RST, so the next ones meet EPIPE; then `finish(socket)`.
+function toResetPeer(net, chunks, finish) {
+  return new Promise((resolve) => {
+    const log = [];
+    const server = net.createServer((peer) => peer.destroy());
+    server.listen(0, '127.0.0.1', () => {
+      const socket = net.connect({ port: server.address().port, host: '127.0.0.1', allowHalfOpen: true });
+      socket.on('error', (err) => log.push(`error ${err.code}`));
+      socket.on('close', (hadError) => {
+        log.push(`close ${hadError} bytesWritten ${socket.bytesWritten}`);
+        server.close(() => resolve(log));
+      });
+      socket.on('end', () => setTimeout(() => {
+        for (const chunk of chunks) socket.write(chunk, (err) => log.push(`write ${chunk.length} ${err ? err.code : 'ok'}`));
+        finish(socket);
+      }, 50));
+      socket.resume();
+    });
+  });
+}
+
+test('writes to a peer that reset, then destroy(): the kernel refuses the held one, which fails as in core', async () => {
+  const core = await toResetPeer(coreNet, sizes([24, 9, 50]), (s) => s.destroy());
+  const ours = await toResetPeer(fastnet, sizes([24, 9, 50]), (s) => s.destroy());
+  assert.ok(core.includes('write 9 EPIPE'), core.join(', '));
+  assert.deepStrictEqual(ours, core);
+});
+
+test('short strings to a peer that reset: the held one fails with EPIPE and, as in core, is not counted', async () => {
+  // Core tries a short string from its stack and counts only what the kernel took: bytesWritten stays 1.
+  const core = await toResetPeer(coreNet, ['a', 'bb', 'ccc'], () => {});
+  const ours = await toResetPeer(fastnet, ['a', 'bb', 'ccc'], () => {});
+  assert.ok(core.includes('write 2 EPIPE') && core.includes('close true bytesWritten 1'), core.join(', '));
+  assert.deepStrictEqual(ours, core);
+});
+
 test('three writes then destroy(): the peer gets all 83 bytes (the case that lost 50)', async () => {
   const ours = await writeThenDestroy(fastnet, sizes([24, 9, 50]), (s) => s.destroy());
   assert.ok(ours.includes('peer got 83'), ours.join(', '));
