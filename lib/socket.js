@@ -342,6 +342,7 @@ function tryReadStart(socket) {
 }
 
 Socket.prototype.end = function(data, encoding, callback) {
+  sendHeldWrites(this, false);
   stream.Duplex.prototype.end.call(this, data, encoding, callback);
   return this;
 };
@@ -383,28 +384,26 @@ Socket.prototype.read = function(n) {
   return stream.Duplex.prototype.read.call(this, n);
 };
 
-// Writes made in one go (write, write, write, destroy) each reach the kernel as they are made in core, so the
-// destroy drops only what the kernel would not take. Here the second is deferred to the loop's next poll and the
-// Writable buffers the rest behind it. So before the destroy the deferred write goes now and, when the kernel took
-// it whole, completes; then the Writable hands its buffer over chunk by chunk (no _writev), each written at once
-// while the kernel takes it whole, as core's would have been: the first that must wait stays in flight, the rest
-// stay buffered, and the destroy treats them as core's. When the kernel refuses it (EPIPE), it fails as core's
-// write would have at once. Either way the completion counts as made inside the write (sync), and comes before the
-// buffer is handed over (corked), so the callbacks run on the next tick, in order, as core's.
-Socket.prototype.destroy = function destroy(err, cb) {
-  const handle = this._handle;
+// Writes made in one go each reach the kernel as they are made in core. Here the second of a tick is held until
+// the loop polls and the Writable buffers the rest behind it, which matters when end() or destroy() comes in the
+// same tick. So the held write goes now:
+// - taken whole, it completes, and the Writable hands its buffer over: before destroy() chunk by chunk (no
+//   _writev), each written at once while the kernel takes it whole, as core's would have been (the first that
+//   must wait stays in flight, the rest stay buffered, and the destroy treats them as core's); before end() as
+//   one writev, as when the loop polls;
+// - refused (EPIPE), it fails as core's write would have at once, before the end() or destroy() (so end() finds
+//   the stream errored, as in core), and the Writable keeps its buffer.
+// The completion counts as made inside the write (sync) and comes before the buffer is handed over (corked), so
+// the callbacks run on the next tick, in order, as core's. From then on the handle's writes go out at once.
+function sendHeldWrites(socket, chunkByChunk) {
+  const handle = socket._handle;
   // (only ours: `net.Socket.prototype.destroy.call(coreSocket)` is how Node's tests destroy http2's core socket)
-  if (typeof this[kWriteCallback] === 'function' && handle instanceof binding.Socket && !this.destroyed) {
-    const sent = handle.sendDeferred();
-    if (sent !== 0) completeBeforeDestroy(this, handle, sent === 1 ? 0 : sent);
-  }
-  return stream.Duplex.prototype.destroy.call(this, err, cb);
-};
-
-function completeBeforeDestroy(socket, handle, status) {
+  if (typeof socket[kWriteCallback] !== 'function' || !(handle instanceof binding.Socket) || socket.destroyed) return;
+  const status = handle.sendDeferred();  // 1: sent whole, 0: nothing held or only part taken, < 0: refused
+  if (status === 0) return;
   const state = socket._writableState;
   const sync = state.sync;
-  if (status !== 0) {  // refused: the Writable keeps its buffer, as core's does after a write fails
+  if (status < 0) {
     state.sync = true;
     onwrite.call(handle, status);
     state.sync = sync;
@@ -414,10 +413,15 @@ function completeBeforeDestroy(socket, handle, status) {
   state.sync = true;
   onwrite.call(handle, 0);
   state.sync = sync;
-  socket._writev = null;
+  if (chunkByChunk) socket._writev = null;
   socket.uncork();
-  delete socket._writev;
+  if (chunkByChunk) delete socket._writev;
 }
+
+Socket.prototype.destroy = function destroy(err, cb) {
+  sendHeldWrites(this, true);
+  return stream.Duplex.prototype.destroy.call(this, err, cb);
+};
 
 Socket.prototype.destroySoon = function() {
   if (this.writable) this.end();

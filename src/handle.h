@@ -126,7 +126,7 @@ struct fn_handle_s {
   bool reading : 1;                 /* socket: uv_read_start is in effect */
   bool connecting : 1;              /* socket: a connect request is pending (libuv must not get a second one) */
   bool flush_scheduled : 1;         /* socket: wrote this iteration; a next write is deferred, not sent at once */
-  bool write_through : 1;           /* socket: being destroyed: every write goes out at once, none is deferred */
+  bool write_through : 1;           /* socket: ending or destroyed: every write goes out at once, none deferred */
 
   /* socket only */
   fn_idle_timer_t* timer;

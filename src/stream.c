@@ -403,11 +403,12 @@ static int fn_stream__send_deferred_now(fn_handle_t* h) {
   return 0;
 }
 
-/* sendDeferred(): destroy() is coming. In core, writes made in one go reach the kernel one by one as they are
- * made, and the destroy drops only what the kernel would not take; here the second is deferred and the Writable
- * buffers the rest behind it. So the deferred write goes now and, from now on, every write goes out at once.
- * Returns 1 if it went whole (JS then completes it, and the Writable hands its buffer over, before the destroy),
- * 0, or the error the kernel gave it (which core's write would have met at once: JS reports it so). */
+/* sendDeferred(): end() or destroy() is coming. In core, writes made in one go reach the kernel one by one as they
+ * are made (a destroy drops only what the kernel would not take, an end finds the stream errored if one failed);
+ * here the second is deferred and the Writable buffers the rest behind it. So the deferred write goes now and,
+ * from now on, every write goes out at once. Returns 1 if it went whole (JS then completes it, and the Writable
+ * hands its buffer over), 0, or the error the kernel gave it (which core's write would have met at once: JS
+ * reports it so). */
 napi_value fn_stream_send_deferred(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;

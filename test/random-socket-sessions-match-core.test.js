@@ -6,9 +6,10 @@
 // into 'data' chunks may differ, as may how often a 'timeout' repeats in a row and how the two sockets'
 // events interleave, so those are left out. Such
 // comparisons found that the end of the stream and empty writes did not restart the idle timeout, and that an
-// empty write on a broken connection succeeded. Sessions with bursts (several writes in one tick, with or without
-// a destroy() after) found that a destroy dropped the writes held behind a deferred one, and that a held short
-// string that then met EPIPE was counted in bytesWritten (those seeds failed before the fixes).
+// empty write on a broken connection succeeded. Sessions with bursts (several writes in one tick, then end(),
+// destroy(), a reset, cork/uncork or nothing) found that a destroy dropped the writes held behind a deferred one,
+// that a held write meeting EPIPE failed only after an end() in the same tick had marked the stream ending, and
+// that a held short string meeting EPIPE was counted in bytesWritten (those seeds failed before the fixes).
 const test = require('node:test');
 const assert = require('node:assert');
 const path = require('path');
@@ -34,7 +35,7 @@ function views(lines) {
 }
 
 const runs = [3, 12, 21, 26, 49, 65, 108, 154, 175, 199].map((seed) => [seed, ''])
-  .concat([2, 65, 76, 80, 82, 89, 94, 102, 113, 119].map((seed) => [seed, 'bursts']));
+  .concat([1, 10, 21, 29, 37, 45, 61, 90, 94, 119].map((seed) => [seed, 'bursts']));
 for (const [seed, mode] of runs) {
   test(`random session ${seed}${mode ? ` with ${mode}` : ''}: the same events as core`, async (t) => {
     // On a loaded machine a 5 ms timeout can fire once more or less in one run than in the other: a session

@@ -91,6 +91,25 @@ test('writes to a peer that reset, then destroy(): the kernel refuses the held o
   assert.deepStrictEqual(ours, core);
 });
 
+test('writes, then end(), to a peer that reset: the held write fails first, so end() finds the stream errored', async () => {
+  // In core the second write fails at once, so end() does not mark the stream ending: a later write is told the
+  // stream is destroyed, not that it was written after its end.
+  const finish = (s) => {
+    s.end('fin');
+    setImmediate(() => s.write('late', (err) => s.emit('late', err)));
+  };
+  const run = async (net) => {
+    let late;
+    const log = await toResetPeer({ ...net, connect: (...a) => net.connect(...a).on('late', (e) => { late = e.code; }) },
+      sizes([24, 9, 50]), finish);
+    return log.concat(`late ${late}`);
+  };
+  const core = await run(coreNet);
+  const ours = await run(fastnet);
+  assert.ok(core.includes('late ERR_STREAM_DESTROYED'), core.join(', '));
+  assert.deepStrictEqual(ours, core);
+});
+
 test('short strings to a peer that reset: the held one fails with EPIPE and, as in core, is not counted', async () => {
   // Core tries a short string from its stack and counts only what the kernel took: bytesWritten stays 1.
   const core = await toResetPeer(coreNet, ['a', 'bb', 'ccc'], () => {});
