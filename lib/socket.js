@@ -342,7 +342,7 @@ function tryReadStart(socket) {
 }
 
 Socket.prototype.end = function(data, encoding, callback) {
-  sendHeldWrites(this, false);
+  sendHeldWrites(this, true);
   stream.Duplex.prototype.end.call(this, data, encoding, callback);
   return this;
 };
@@ -387,19 +387,19 @@ Socket.prototype.read = function(n) {
 // Writes made in one go each reach the kernel as they are made in core. Here the second of a tick is held until
 // the loop polls and the Writable buffers the rest behind it, which matters when end() or destroy() comes in the
 // same tick. So the held write goes now:
-// - taken whole, it completes, and the Writable hands its buffer over: before destroy() chunk by chunk (no
-//   _writev), each written at once while the kernel takes it whole, as core's would have been (the first that
-//   must wait stays in flight, the rest stay buffered, and the destroy treats them as core's); before end() as
-//   one writev, as when the loop polls;
 // - refused (EPIPE), it fails as core's write would have at once, before the end() or destroy() (so end() finds
-//   the stream errored, as in core), and the Writable keeps its buffer.
-// The completion counts as made inside the write (sync) and comes before the buffer is handed over (corked), so
-// the callbacks run on the next tick, in order, as core's. From then on the handle's writes go out at once.
-function sendHeldWrites(socket, chunkByChunk) {
+//   the stream errored, as in core), and the Writable keeps its buffer;
+// - taken whole before an end(), it completes when the loop polls, as it would have;
+// - taken whole before a destroy(), it completes now, and the Writable hands its buffer over chunk by chunk (no
+//   _writev), each written at once while the kernel takes it whole, as core's would have been: the first that
+//   must wait stays in flight, the rest stay buffered, and the destroy treats them as core's.
+// A completion here counts as made inside the write (sync) and comes before the buffer is handed over (corked),
+// so the callbacks run on the next tick, in order, as core's.
+function sendHeldWrites(socket, ending) {
   const handle = socket._handle;
   // (only ours: `net.Socket.prototype.destroy.call(coreSocket)` is how Node's tests destroy http2's core socket)
   if (typeof socket[kWriteCallback] !== 'function' || !(handle instanceof binding.Socket) || socket.destroyed) return;
-  const status = handle.sendDeferred();  // 1: sent whole, 0: nothing held or only part taken, < 0: refused
+  const status = handle.sendDeferred(ending);  // 1: sent whole (destroy only), 0: nothing to do here, < 0: refused
   if (status === 0) return;
   const state = socket._writableState;
   const sync = state.sync;
@@ -413,13 +413,13 @@ function sendHeldWrites(socket, chunkByChunk) {
   state.sync = true;
   onwrite.call(handle, 0);
   state.sync = sync;
-  if (chunkByChunk) socket._writev = null;
+  socket._writev = null;
   socket.uncork();
-  if (chunkByChunk) delete socket._writev;
+  delete socket._writev;
 }
 
 Socket.prototype.destroy = function destroy(err, cb) {
-  sendHeldWrites(this, true);
+  sendHeldWrites(this, false);
   return stream.Duplex.prototype.destroy.call(this, err, cb);
 };
 

@@ -230,7 +230,7 @@ static void fn_stream__free_req(napi_env env, fn_write_req_t* wr) {
 static void fn_stream__on_write(uv_write_t* req, int status) {
   fn_write_req_t* wr = (fn_write_req_t*)req;
   fn_handle_t* h = req->handle->data;
-  if (status < 0) h->bytes_written -= wr->uncount;
+  if (status < 0 && status != UV_ECANCELED) h->bytes_written -= wr->uncount;  /* refused, not cut short by a close */
   fn_stream__free_req(h->fenv->env, wr);
   if (status == 0) fn_stream_touch(h);
   fn_call_js_status(h, FN_ONWRITE, status);
@@ -383,7 +383,7 @@ static void fn_stream__skip(fn_write_req_t* wr, size_t sent) {
 /* Sends h's deferred write now, as far as the kernel takes it. Returns 1 if it went whole (its request is gone,
  * and JS completes the write itself), 0 if the kernel took part or none (the rest is handed to libuv as by a
  * flush), or the kernel's error (the request is gone: JS reports the error to the write itself). */
-static int fn_stream__send_deferred_now(fn_handle_t* h) {
+static int fn_stream__send_deferred_now(fn_handle_t* h, bool complete_at_flush) {
   fn_stream_unschedule(h);
   fn_write_req_t* wr = h->deferred;
   if (wr == NULL) return 0;
@@ -391,6 +391,15 @@ static int fn_stream__send_deferred_now(fn_handle_t* h) {
   size_t total = 0;
   for (unsigned int i = 0; i < wr->nbufs; i++) total += wr->bufs[i].len;
   int n = uv_try_write(&h->uv.stream, wr->bufs, wr->nbufs);
+  if (n >= 0 && (size_t)n == total && complete_at_flush) {
+    /* Sent, but completed when the loop polls, as it would have been: an empty write stands in for it. */
+    wr->nbufs = 1;
+    wr->bufs[0] = uv_buf_init((char*)"", 0);
+    wr->uncount = 0;
+    h->deferred = wr;
+    fn_stream__schedule(h);
+    return 0;
+  }
   if ((n >= 0 && (size_t)n == total) || (n < 0 && n != UV_EAGAIN)) {
     if (n < 0) h->bytes_written -= wr->uncount;
     fn_stream__free_req(h->fenv->env, wr);
@@ -403,19 +412,24 @@ static int fn_stream__send_deferred_now(fn_handle_t* h) {
   return 0;
 }
 
-/* sendDeferred(): end() or destroy() is coming. In core, writes made in one go reach the kernel one by one as they
- * are made (a destroy drops only what the kernel would not take, an end finds the stream errored if one failed);
- * here the second is deferred and the Writable buffers the rest behind it. So the deferred write goes now and,
- * from now on, every write goes out at once. Returns 1 if it went whole (JS then completes it, and the Writable
- * hands its buffer over), 0, or the error the kernel gave it (which core's write would have met at once: JS
- * reports it so). */
+/* sendDeferred(ending): end() (ending) or destroy() is coming. In core, writes made in one go reach the kernel one
+ * by one as they are made (a destroy drops only what the kernel would not take, an end finds the stream errored
+ * if one failed); here the second is deferred and the Writable buffers the rest behind it. So the deferred write
+ * goes now. Returns the error the kernel gave it (which core's write would have met at once: JS reports it so),
+ * or for a destroy 1 if it went whole (JS then completes it, the Writable hands its buffer over, and from now on
+ * every write goes out at once), else 0. Before an end, a write sent whole still completes when the loop polls,
+ * as it would have: what follows it keeps its pace (Node's test-net-throttle reads it in two parts). */
 napi_value fn_stream_send_deferred(napi_env env, napi_callback_info info) {
-  fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
+  size_t argc = 1;
+  napi_value argv[1];
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
+  bool ending = false;
+  if (argc >= 1 && napi_get_value_bool(env, argv[0], &ending) != napi_ok) ending = false;
   int result = 0;
   if (h->state == FN_OPEN) {
-    h->write_through = true;
-    result = fn_stream__send_deferred_now(h);
+    if (!ending) h->write_through = true;
+    result = fn_stream__send_deferred_now(h, ending);
   }
   return fn_int(env, result);
 }
@@ -433,7 +447,7 @@ napi_value fn_stream_flush_all(napi_env env, napi_callback_info info) {
   fenv->exit_flushed = true;
   while (fenv->flush_list) {
     fn_handle_t* h = fenv->flush_list;
-    if (fn_stream__send_deferred_now(h) != 1) continue;  /* (an error: the process is exiting, no one to tell) */
+    if (fn_stream__send_deferred_now(h, false) != 1) continue;  /* (an error: the process is exiting, no one to tell) */
     napi_value self;
     if (napi_get_reference_value(env, h->self, &self) == napi_ok && self != NULL) {
       NAPI_CALL(env, napi_set_element(env, done, count++, self));
