@@ -712,7 +712,8 @@ function onread(nread, buffer, offset) {
   if (nread > 0) {
     if (offset !== undefined) buffer = new SlabBuffer(buffer, offset, nread);
     if (socket[kBufferCb]) return onUserBufferRead(socket, this, nread);
-    if (emitDataAtOnce(socket, buffer)) return;
+    const dest = offset === 0 ? soleDestination(socket) : undefined;
+    if (emitDataAtOnce(socket, buffer)) return dest !== undefined && dest._writableState.length === 0;
     if (!socket.push(buffer)) {
       this.reading = false;
       const err = this.readStop();
@@ -752,6 +753,42 @@ function emitDataAtOnce(socket, buffer) {
   state.dataEmitted = true;
   socket.emit('data', buffer);
   return true;
+}
+
+// pipe()'s 'data' listener -> the socket it writes to (one of ours).
+const pipeDestinations = new WeakMap();
+let pipeListenerSource;  // the code of the 'data' listener Readable's pipe() adds (it only writes the chunk to dest)
+
+Socket.prototype.pipe = function pipe(dest, options) {
+  const before = this.listenerCount('data');
+  const result = stream.Duplex.prototype.pipe.call(this, dest, options);
+  const listeners = this.rawListeners('data');
+  if (isSocket(dest) && listeners.length === before + 1 &&
+      String(listeners[before]) === (pipeListenerSource ??= readablePipeListenerSource())) {
+    pipeDestinations.set(listeners[before], dest);
+  }
+  return result;
+};
+
+function readablePipeListenerSource() {
+  const source = new stream.PassThrough();
+  source.pipe(new stream.PassThrough());
+  return String(source.rawListeners('data')[0]);
+}
+
+// The socket a read goes to when pipe()'s listener is the only one and writes it to one of our sockets with
+// our own write: that write either hands the chunk to the kernel at once (it is in a read callback), holding
+// nothing, or leaves it counted in the Writable's length (buffered, in flight or pending a connect). So when
+// that length is 0 after the 'data' event, nothing holds the chunk and its memory can take the next read.
+function soleDestination(socket) {
+  const listener = socket._events.data;
+  if (typeof listener !== 'function') return undefined;
+  const dest = pipeDestinations.get(listener);
+  if (dest === undefined || dest.write !== Socket.prototype.write || dest._write !== Socket.prototype._write ||
+      dest._writev !== Socket.prototype._writev) {
+    return undefined;
+  }
+  return dest;
 }
 
 function onUserBufferRead(socket, handle, nread) {

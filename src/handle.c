@@ -110,23 +110,26 @@ bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope) {
   return !h->fenv->exiting && napi_open_handle_scope(h->fenv->env, scope) == napi_ok;
 }
 
-/* Calls fn (a reference) with the handle as `this`, through its async context. */
-static void fn__call_ref(fn_handle_t* h, napi_ref ref, size_t argc, napi_value* argv) {
+/* Calls fn (a reference) with the handle as `this`, through its async context. Returns what it returned (NULL
+ * if it threw or was not called). */
+static napi_value fn__call_ref(fn_handle_t* h, napi_ref ref, size_t argc, napi_value* argv) {
   napi_env env = h->fenv->env;
-  napi_value recv, fn, result;
-  if (napi_get_reference_value(env, h->self, &recv) != napi_ok || recv == NULL) return;
-  if (ref == NULL || napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return;
+  napi_value recv, fn, result = NULL;
+  if (napi_get_reference_value(env, h->self, &recv) != napi_ok || recv == NULL) return NULL;
+  if (ref == NULL || napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return NULL;
   napi_status status = napi_make_callback(env, h->async, recv, fn, argc, argv, &result);
+  if (status != napi_ok) result = NULL;
   if (status == napi_pending_exception) {
     /* like core: an exception thrown by a callback is uncaught */
     napi_value exception;
     if (napi_get_and_clear_last_exception(env, &exception) == napi_ok) napi_fatal_exception(env, exception);
   }
   /* any other failure means the env can no longer run JS (it is shutting down): nothing to tell */
+  return result;
 }
 
-void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv) {
-  fn__call_ref(h, h->fenv->callbacks[which], argc, argv);
+napi_value fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv) {
+  return fn__call_ref(h, h->fenv->callbacks[which], argc, argv);
 }
 
 /* A request completed: tell JS its status, in a scope of its own. */

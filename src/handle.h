@@ -165,7 +165,7 @@ napi_value fn_handle_getpeername(napi_env env, napi_callback_info info);
 
 /* calling into JS from a libuv callback: open a scope, build arguments, call, close the scope */
 bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope);
-void fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv);
+napi_value fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv);
 void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status);
 
 /* small value helpers */

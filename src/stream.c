@@ -86,13 +86,24 @@ static void fn_stream__on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t*
   }
 }
 
-/* A big read: JS gets the block itself (*ab, the read at offset 0) and the next read gets a new one. Up to
- * half of a handed-over block is unused, which a held chunk keeps alive; shorter reads are copied. */
-static napi_status fn_stream__take_block(fn_env_t* fenv, napi_value* ab) {
-  napi_status status = napi_get_reference_value(fenv->env, fenv->block, ab);
-  if (status != napi_ok || *ab == NULL) return napi_generic_failure;
-  fn_stream__drop_block(fenv);
-  return napi_ok;
+/* A big read: JS gets the block itself (the read at offset 0), and the next read gets a new one, unless JS
+ * answers true: nothing holds the chunk any more (it went straight through pipe() to one of our sockets,
+ * whose kernel took it whole), so the next read lands in the same, still warm, memory. Up to half of a
+ * handed-over block is unused, which a held chunk keeps alive; shorter reads are copied. */
+static bool fn_stream__lend_block(fn_handle_t* h, napi_value nread) {
+  fn_env_t* fenv = h->fenv;
+  napi_env env = fenv->env;
+  char* data = fenv->block_data;
+  napi_value argv[3] = {nread, NULL, fn_int(env, 0)};
+  if (napi_get_reference_value(env, fenv->block, &argv[1]) != napi_ok || argv[1] == NULL) return false;
+  napi_value answer = fn_call_js(h, FN_ONREAD, 3, argv);
+  bool unused = false, detached = true;
+  if (answer != NULL && fenv->block_data == data && napi_get_value_bool(env, answer, &unused) == napi_ok &&
+      unused && napi_is_detached_arraybuffer(env, argv[1], &detached) == napi_ok && !detached) {
+    return true;
+  }
+  if (fenv->block_data == data) fn_stream__drop_block(fenv);
+  return true;
 }
 
 /* A small read goes into the slab: *ab is the slab (a fresh one when this read does not fit the current one)
@@ -157,9 +168,9 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
         fn_stream__slab_read(fenv, buf->base, (size_t)nread, &argv[1], &offset) == napi_ok) {
       argv[2] = fn_int(env, (int64_t)offset);
       fn_call_js(h, FN_ONREAD, 3, argv);
-    } else if ((size_t)nread > fenv->block_size / 2 && fn_stream__take_block(fenv, &argv[1]) == napi_ok) {
-      argv[2] = fn_int(env, 0);
-      fn_call_js(h, FN_ONREAD, 3, argv);
+    } else if ((size_t)nread > fenv->block_size / 2 && buf->base == fenv->block_data &&
+               fn_stream__lend_block(h, argv[0])) {
+      /* (JS had the block) */
     } else if (napi_create_buffer_copy(env, (size_t)nread, buf->base, &copy, &argv[1]) == napi_ok) {
       fn_call_js(h, FN_ONREAD, 2, argv);
     }
