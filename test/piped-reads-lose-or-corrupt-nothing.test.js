@@ -135,3 +135,44 @@ test('a piped destination that must wait keeps its chunks intact until they are 
   assert.ok(Buffer.concat(received).equals(data));
   await close(server);
 });
+
+test('a proxy whose sockets are corked, paused and listened to at random keeps every byte and every kept chunk', { timeout: 60000 }, async (t) => {
+  let seed = 7;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+  const { server: echo, port: echoPort } = await echoServer(t);
+  const kept = [];
+  const timers = [];
+  const proxy = track(t, net.createServer({ allowHalfOpen: true }, (down) => {
+    const up = net.connect({ port: echoPort, host: '127.0.0.1', allowHalfOpen: true });
+    down.pipe(up);
+    up.pipe(down);
+    const sides = [down, up];
+    const keep = (chunk) => kept.push({ chunk, copy: Buffer.from(chunk) });
+    const timer = setInterval(() => {
+      const x = sides[Math.floor(rnd() * 2)];
+      const what = rnd();
+      if (what < 0.25) {
+        x.cork();
+        setTimeout(() => x.uncork(), 1);
+      } else if (what < 0.5) {
+        x.pause();
+        setTimeout(() => x.resume(), 2);
+      } else if (what < 0.75) {
+        x.on('data', keep);
+        setTimeout(() => x.off('data', keep), 2);
+      } else {
+        x.setNoDelay(rnd() < 0.5);
+      }
+    }, 1);
+    timers.push(timer);
+  }));
+  const { port } = await listen(proxy, 0, '127.0.0.1');
+  const data = crypto.randomBytes(SIZE);
+  const back = await roundTrip(t, port, data);
+  for (const timer of timers) clearInterval(timer);
+  assert.ok(back.equals(data));
+  assert.ok(kept.length > 0, 'no chunk was kept');
+  for (const { chunk, copy } of kept) assert.ok(chunk.equals(copy), 'a kept chunk changed');
+  await close(proxy);
+  await close(echo);
+});
