@@ -1,6 +1,7 @@
 'use strict';
 // net.Socket: a stream.Duplex over a native Socket handle (TCP or Unix socket).
 const stream = require('stream');
+const EventEmitter = require('events');
 const coreNet = require('net');
 const { binding, kOwner, closeHandle } = require('./native');
 const errors = require('./errors');
@@ -776,13 +777,14 @@ function readablePipeListenerSource() {
   return String(source.rawListeners('data')[0]);
 }
 
-// The socket a read goes to when pipe()'s listener is the only one and writes it to one of our sockets with
-// our own write: that write either hands the chunk to the kernel at once (it is in a read callback), holding
-// nothing, or leaves it counted in the Writable's length (buffered, in flight or pending a connect). So when
-// that length is 0 after the 'data' event, nothing holds the chunk and its memory can take the next read.
+// The socket a read goes to when pipe()'s listener is the only one (and the event is emitted as usual) and
+// writes it to one of our sockets with our own write: that write either hands the chunk to the kernel at once
+// (it is in a read callback), holding nothing, or leaves it counted in the Writable's length (buffered, in
+// flight or pending a connect). So when that length is 0 after the 'data' event, nothing holds the chunk and
+// its memory can take the next read.
 function soleDestination(socket) {
   const listener = socket._events.data;
-  if (typeof listener !== 'function') return undefined;
+  if (typeof listener !== 'function' || socket.emit !== EventEmitter.prototype.emit) return undefined;
   const dest = pipeDestinations.get(listener);
   if (dest === undefined || dest.write !== Socket.prototype.write || dest._write !== Socket.prototype._write ||
       dest._writev !== Socket.prototype._writev) {

@@ -176,3 +176,20 @@ test('a proxy whose sockets are corked, paused and listened to at random keeps e
   await close(proxy);
   await close(echo);
 });
+
+test('chunks a wrapped emit() sees and keeps stay intact', { timeout: 60000 }, async (t) => {
+  const kept = [];
+  const { server, port } = await echoServer(t, (s) => {
+    const emit = s.emit;
+    s.emit = function(event, ...args) {
+      if (event === 'data') kept.push({ chunk: args[0], copy: Buffer.from(args[0]) });
+      return emit.call(this, event, ...args);
+    };
+  });
+  const data = crypto.randomBytes(SIZE / 2);
+  const back = await roundTrip(t, port, data);
+  assert.ok(back.equals(data));
+  assert.ok(kept.length > 0);
+  for (const { chunk, copy } of kept) assert.ok(chunk.equals(copy), 'a kept chunk changed');
+  await close(server);
+});
