@@ -787,7 +787,7 @@ function soleDestination(socket) {
   if (typeof listener !== 'function' || socket.emit !== EventEmitter.prototype.emit) return undefined;
   const dest = pipeDestinations.get(listener);
   if (dest === undefined || dest.write !== Socket.prototype.write || dest._write !== Socket.prototype._write ||
-      dest._writev !== Socket.prototype._writev) {
+      dest._writev !== Socket.prototype._writev || dest._writeGeneric !== Socket.prototype._writeGeneric) {
     return undefined;
   }
   return dest;
