@@ -706,7 +706,8 @@ Object.setPrototypeOf(SlabBuffer.prototype, Buffer.prototype);
 SlabBuffer.prototype.constructor = Buffer;
 
 // nread > 0: `buffer` holds what was read; or `buffer` is an ArrayBuffer (the env's slab that small reads
-// share, or the block a big read landed in) and the read is its `nread` bytes from `offset`.
+// share, or the block a big read landed in) and the read is its `nread` bytes from `offset`. Returns true when
+// nothing holds a big read's chunk any more (see soleDestination): its block then takes the next read.
 function onread(nread, buffer, offset) {
   const socket = this[kOwner];
   if (socket === undefined || socket.destroyed) return;

@@ -98,11 +98,9 @@ static bool fn_stream__lend_block(fn_handle_t* h, napi_value nread) {
   if (napi_get_reference_value(env, fenv->block, &argv[1]) != napi_ok || argv[1] == NULL) return false;
   napi_value answer = fn_call_js(h, FN_ONREAD, 3, argv);
   bool unused = false, detached = true;
-  if (answer != NULL && fenv->block_data == data && napi_get_value_bool(env, answer, &unused) == napi_ok &&
-      unused && napi_is_detached_arraybuffer(env, argv[1], &detached) == napi_ok && !detached) {
-    return true;
-  }
-  if (fenv->block_data == data) fn_stream__drop_block(fenv);
+  bool reuse = answer != NULL && fenv->block_data == data && napi_get_value_bool(env, answer, &unused) == napi_ok &&
+               unused && napi_is_detached_arraybuffer(env, argv[1], &detached) == napi_ok && !detached;
+  if (!reuse && fenv->block_data == data) fn_stream__drop_block(fenv);
   return true;
 }
 
@@ -170,7 +168,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
       fn_call_js(h, FN_ONREAD, 3, argv);
     } else if ((size_t)nread > fenv->block_size / 2 && buf->base == fenv->block_data &&
                fn_stream__lend_block(h, argv[0])) {
-      /* (JS had the block) */
+      /* JS had the read in the block itself */
     } else if (napi_create_buffer_copy(env, (size_t)nread, buf->base, &copy, &argv[1]) == napi_ok) {
       fn_call_js(h, FN_ONREAD, 2, argv);
     }
