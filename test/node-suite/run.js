@@ -155,11 +155,14 @@ function findNodeSource() {
   } else if (process.getuid && process.getuid() !== 0) {
     tried.push(`${script} needs root`);
   } else {
-    console.error(`node-suite: fetching Node's source with ${script}`);
-    const r = spawnSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const dir = (r.stdout || '').trim().split('\n').pop();
-    if (r.status === 0 && isSourceTree(dir)) return dir;
-    tried.push(`${script} failed (exit ${r.status})`);
+    // node-source.sh, then our fallback for a mirror that lacks one of the package's extra tarballs.
+    for (const fetcher of [script, path.join(__dirname, 'fetch-orig-source.sh')]) {
+      console.error(`node-suite: fetching Node ${MAJOR}'s source with ${fetcher}`);
+      const r = spawnSync('bash', [fetcher, MAJOR], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const dir = (r.stdout || '').trim().split('\n').pop();
+      if (r.status === 0 && isSourceTree(dir)) return dir;
+      tried.push(`${fetcher} failed (exit ${r.status})`);
+    }
   }
   die(`Node's source tree (its test/ directory) is needed and was not found:\n  - ${tried.join('\n  - ')}\n` +
     `Do one of:\n  - as root: bash ${script}   (fetches Node ${MAJOR}.x's source once, into root's ` +
