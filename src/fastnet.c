@@ -36,6 +36,12 @@ static void fn__on_prepare_close(uv_handle_t* handle) {
   fn_env_check_done(fenv);
 }
 
+static void fn__on_check_close(uv_handle_t* handle) {
+  fn_env_t* fenv = handle->data;
+  fenv->check_open = false;
+  fn_env_check_done(fenv);
+}
+
 static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg) {
   FN_UNUSED(cleanup);  /* kept in fenv->cleanup, removed once the last handle closed */
   fn_env_t* fenv = arg;
@@ -43,6 +49,7 @@ static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg
   fn_handle_close_all(fenv);
   fn_bound_close_all(fenv);
   uv_close((uv_handle_t*)&fenv->flush_prepare, fn__on_prepare_close);
+  uv_close((uv_handle_t*)&fenv->scope_check, fn__on_check_close);
 }
 
 static void fn__free_env(napi_env env, void* data, void* hint) {
@@ -102,14 +109,13 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   }
   fenv->env = env;
   NAPI_CALL(env, napi_get_uv_event_loop(env, &fenv->loop));
-  if (uv_prepare_init(fenv->loop, &fenv->flush_prepare) != 0) {
-    free(fenv);
-    napi_throw_error(env, NULL, "fastnet: uv_prepare_init failed");
-    return NULL;
-  }
-  fenv->flush_prepare.data = fenv;
-  fenv->prepare_open = true;
-  uv_unref((uv_handle_t*)&fenv->flush_prepare);  /* never keeps the loop alive */
+  /* On Unix both only fill in the struct and link it into the loop: they cannot fail */
+  uv_prepare_init(fenv->loop, &fenv->flush_prepare);
+  uv_check_init(fenv->loop, &fenv->scope_check);
+  fenv->flush_prepare.data = fenv->scope_check.data = fenv;
+  fenv->prepare_open = fenv->check_open = true;
+  uv_unref((uv_handle_t*)&fenv->flush_prepare);  /* neither keeps the loop alive */
+  uv_unref((uv_handle_t*)&fenv->scope_check);
   NAPI_CALL(env, napi_set_instance_data(env, fenv, fn__free_env, NULL));
   NAPI_CALL(env, napi_add_async_cleanup_hook(env, fn__on_env_cleanup, fenv, &fenv->cleanup));
 

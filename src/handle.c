@@ -110,6 +110,39 @@ bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope) {
   return !h->fenv->exiting && napi_open_handle_scope(h->fenv->env, scope) == napi_ok;
 }
 
+/* libuv's I/O callbacks (its pending and poll phases) share one handle scope, which the env's check handle
+ * closes right after the poll phase of the same loop iteration: N-API allocates each scope it opens, and a
+ * connection runs about ten such callbacks. A callback of the timers or closing phase (an idle timeout, a
+ * close, a request cancelled by a close) must not use it, as the loop may end before another check phase,
+ * nor may code that a JS call into the addon can reach (N-API checks that such a call closes its scopes).
+ * The scope is renewed every FN_IO_SCOPE_USES callbacks, so what it keeps alive stays small. */
+#define FN_IO_SCOPE_USES 32
+
+bool fn_js_enter_io(fn_env_t* fenv) {
+  if (fenv->exiting) return false;
+  if (fenv->io_scope != NULL && fenv->io_scope_uses >= FN_IO_SCOPE_USES) {
+    napi_close_handle_scope(fenv->env, fenv->io_scope);
+    fenv->io_scope = NULL;
+  }
+  if (fenv->io_scope == NULL) {
+    if (napi_open_handle_scope(fenv->env, &fenv->io_scope) != napi_ok) {
+      fenv->io_scope = NULL;
+      return false;
+    }
+    fenv->io_scope_uses = 0;
+    uv_check_start(&fenv->scope_check, fn_io_scope_close);
+  }
+  fenv->io_scope_uses++;
+  return true;
+}
+
+void fn_io_scope_close(uv_check_t* check) {
+  fn_env_t* fenv = check->data;
+  uv_check_stop(check);
+  if (fenv->io_scope != NULL) napi_close_handle_scope(fenv->env, fenv->io_scope);
+  fenv->io_scope = NULL;
+}
+
 /* Calls fn (a reference) with the handle as `this`, through its async context. Returns what it returned (NULL
  * if it threw or was not called). */
 static napi_value fn__call_ref(fn_handle_t* h, napi_ref ref, size_t argc, napi_value* argv) {
@@ -141,6 +174,16 @@ void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status) {
   napi_close_handle_scope(h->fenv->env, scope);
 }
 
+/* The same from a request's libuv callback; one cancelled by a close runs in the closing phase. */
+void fn_call_js_status_io(fn_handle_t* h, enum fn_callback which, int status) {
+  if (status == UV_ECANCELED) {
+    fn_call_js_status(h, which, status);
+  } else if (fn_js_enter_io(h->fenv)) {
+    napi_value argv[1] = {fn_int(h->fenv->env, status)};
+    fn_call_js(h, which, 1, argv);
+  }
+}
+
 /* After both uv handles (stream and timer) closed: call close(cb)'s cb, drop the strong reference, unlink. */
 static void fn_handle__closed(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
@@ -169,7 +212,7 @@ static void fn_handle__closed(fn_handle_t* h) {
 
 /* During teardown: once every handle (and the env's prepare handle) closed, Node may go on. */
 void fn_env_check_done(fn_env_t* fenv) {
-  if (fenv->exiting && fenv->handles == NULL && !fenv->prepare_open && fenv->cleanup) {
+  if (fenv->exiting && fenv->handles == NULL && !fenv->prepare_open && !fenv->check_open && fenv->cleanup) {
     napi_async_cleanup_hook_handle cleanup = fenv->cleanup;
     fenv->cleanup = NULL;
     napi_remove_async_cleanup_hook(cleanup);

@@ -149,8 +149,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     h->bytes_read += (double)nread;
   }
   napi_env env = h->fenv->env;
-  napi_handle_scope scope;
-  if (!fn_js_enter(h, &scope)) return;
+  if (!fn_js_enter_io(h->fenv)) return;
   napi_value argv[3];
   argv[0] = fn_int(env, nread);
   h->fenv->in_read++;
@@ -176,7 +175,6 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     fn_call_js(h, FN_ONREAD, 1, argv);
   }
   h->fenv->in_read--;
-  napi_close_handle_scope(env, scope);
 }
 
 /* Whether the stream has a descriptor. A TCP handle whose open() failed setting a remembered option (setNoDelay
@@ -242,7 +240,7 @@ static void fn_stream__on_write(uv_write_t* req, int status) {
   if (status < 0 && status != UV_ECANCELED) h->bytes_written -= wr->uncount;  /* refused, not cut short by a close */
   fn_stream__free_req(h->fenv->env, wr);
   if (status == 0) fn_stream_touch(h);
-  fn_call_js_status(h, FN_ONWRITE, status);
+  fn_call_js_status_io(h, FN_ONWRITE, status);
 }
 
 /* A request for bufs whose bytes stay alive through `keep` (a JS value) or `owned` (ours); borrowed bytes
@@ -646,7 +644,7 @@ napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info) {
 static void fn_stream__on_shutdown(uv_shutdown_t* req, int status) {
   fn_handle_t* h = req->data;
   free(req);
-  fn_call_js_status(h, FN_ONSHUTDOWN, status);
+  fn_call_js_status_io(h, FN_ONSHUTDOWN, status);
 }
 
 /* shutdown(): half-close after queued writes; onshutdown(status) follows. */
