@@ -116,6 +116,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   fenv->prepare_open = fenv->check_open = true;
   uv_unref((uv_handle_t*)&fenv->flush_prepare);  /* neither keeps the loop alive */
   uv_unref((uv_handle_t*)&fenv->scope_check);
+  uv_prepare_start(&fenv->flush_prepare, fn_stream_on_prepare);
+  uv_check_start(&fenv->scope_check, fn_io_window_close);
   NAPI_CALL(env, napi_set_instance_data(env, fenv, fn__free_env, NULL));
   NAPI_CALL(env, napi_add_async_cleanup_hook(env, fn__on_env_cleanup, fenv, &fenv->cleanup));
 

@@ -16,7 +16,6 @@ typedef struct fn_write_req_s {
   uv_buf_t bufs[];
 } fn_write_req_t;
 
-static void fn_stream__on_prepare(uv_prepare_t* prepare);
 
 enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2, FN_LATIN1_AS_UTF8 = 3 };
 #define FN_COUNT_FAILED 16  /* writeString's flag (see there) */
@@ -149,7 +148,8 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     h->bytes_read += (double)nread;
   }
   napi_env env = h->fenv->env;
-  if (!fn_js_enter_io(h->fenv)) return;
+  napi_handle_scope own;
+  if (!fn_js_enter_io(h->fenv, &own)) return;
   napi_value argv[3];
   argv[0] = fn_int(env, nread);
   h->fenv->in_read++;
@@ -175,6 +175,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     fn_call_js(h, FN_ONREAD, 1, argv);
   }
   h->fenv->in_read--;
+  fn_js_leave(h->fenv, own);
 }
 
 /* Whether the stream has a descriptor. A TCP handle whose open() failed setting a remembered option (setNoDelay
@@ -343,7 +344,6 @@ static void fn_stream__schedule(fn_handle_t* h) {
   h->flush_next = fenv->flush_list;
   if (fenv->flush_list) fenv->flush_list->flush_prev = h;
   fenv->flush_list = h;
-  if (!uv_is_active((uv_handle_t*)&fenv->flush_prepare)) uv_prepare_start(&fenv->flush_prepare, fn_stream__on_prepare);
 }
 
 void fn_stream_unschedule(fn_handle_t* h) {
@@ -371,10 +371,11 @@ void fn_stream_flush(fn_handle_t* h) {
   }
 }
 
-static void fn_stream__on_prepare(uv_prepare_t* prepare) {
+/* Every loop iteration, just before it polls: deferred writes go out, and the I/O window opens (handle.c). */
+void fn_stream_on_prepare(uv_prepare_t* prepare) {
   fn_env_t* fenv = prepare->data;
   while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
-  uv_prepare_stop(prepare);
+  fenv->io_window = true;
 }
 
 /* Drops the first `sent` bytes of a held write (the kernel has them); some bytes remain. */
