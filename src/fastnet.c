@@ -11,20 +11,22 @@ static const char* const fn_callback_names[FN_CALLBACK_COUNT] = {
 static napi_value fn_set_callbacks(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
+  napi_value fns[FN_CALLBACK_COUNT];
   fn_env_t* fenv;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
-  for (int i = 0; i < FN_CALLBACK_COUNT; i++) {
-    napi_value fn;
+  for (int i = 0; i < FN_CALLBACK_COUNT; i++) {   /* all checked before any is replaced */
     napi_valuetype type;
-    NAPI_CALL(env, napi_get_named_property(env, argv[0], fn_callback_names[i], &fn));
-    NAPI_CALL(env, napi_typeof(env, fn, &type));
+    NAPI_CALL(env, napi_get_named_property(env, argv[0], fn_callback_names[i], &fns[i]));
+    NAPI_CALL(env, napi_typeof(env, fns[i], &type));
     if (type != napi_function) {
       napi_throw_type_error(env, NULL, "fastnet: setCallbacks needs every callback");
       return NULL;
     }
+  }
+  for (int i = 0; i < FN_CALLBACK_COUNT; i++) {
     if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);
-    NAPI_CALL(env, napi_create_reference(env, fn, 1, &fenv->callbacks[i]));
+    NAPI_CALL(env, napi_create_reference(env, fns[i], 1, &fenv->callbacks[i]));
   }
   return NULL;
 }
@@ -36,12 +38,6 @@ static void fn__on_prepare_close(uv_handle_t* handle) {
   fn_env_check_done(fenv);
 }
 
-static void fn__on_check_close(uv_handle_t* handle) {
-  fn_env_t* fenv = handle->data;
-  fenv->check_open = false;
-  fn_env_check_done(fenv);
-}
-
 static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg) {
   FN_UNUSED(cleanup);  /* kept in fenv->cleanup, removed once the last handle closed */
   fn_env_t* fenv = arg;
@@ -49,7 +45,6 @@ static void fn__on_env_cleanup(napi_async_cleanup_hook_handle cleanup, void* arg
   fn_handle_close_all(fenv);
   fn_bound_close_all(fenv);
   uv_close((uv_handle_t*)&fenv->flush_prepare, fn__on_prepare_close);
-  uv_close((uv_handle_t*)&fenv->scope_check, fn__on_check_close);
 }
 
 static void fn__free_env(napi_env env, void* data, void* hint) {
@@ -109,15 +104,14 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   }
   fenv->env = env;
   NAPI_CALL(env, napi_get_uv_event_loop(env, &fenv->loop));
-  /* On Unix both only fill in the struct and link it into the loop: they cannot fail */
-  uv_prepare_init(fenv->loop, &fenv->flush_prepare);
-  uv_check_init(fenv->loop, &fenv->scope_check);
-  fenv->flush_prepare.data = fenv->scope_check.data = fenv;
-  fenv->prepare_open = fenv->check_open = true;
-  uv_unref((uv_handle_t*)&fenv->flush_prepare);  /* neither keeps the loop alive */
-  uv_unref((uv_handle_t*)&fenv->scope_check);
-  uv_prepare_start(&fenv->flush_prepare, fn_stream_on_prepare);
-  uv_check_start(&fenv->scope_check, fn_io_window_close);
+  if (uv_prepare_init(fenv->loop, &fenv->flush_prepare) != 0) {
+    free(fenv);
+    napi_throw_error(env, NULL, "fastnet: uv_prepare_init failed");
+    return NULL;
+  }
+  fenv->flush_prepare.data = fenv;
+  fenv->prepare_open = true;
+  uv_unref((uv_handle_t*)&fenv->flush_prepare);  /* never keeps the loop alive */
   NAPI_CALL(env, napi_set_instance_data(env, fenv, fn__free_env, NULL));
   NAPI_CALL(env, napi_add_async_cleanup_hook(env, fn__on_env_cleanup, fenv, &fenv->cleanup));
 

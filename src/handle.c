@@ -110,46 +110,6 @@ bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope) {
   return !h->fenv->exiting && napi_open_handle_scope(h->fenv->env, scope) == napi_ok;
 }
 
-/* The libuv callbacks of one poll phase share one handle scope: N-API allocates each scope it opens, and a
- * connection runs about ten such callbacks. The env's prepare callback opens that window just before the
- * loop polls and its check callback closes it, with the scope, right after, in the same loop iteration.
- * Outside it (timers, the pending phase that starts an iteration, and the closing phase, where libuv also
- * completes the requests of a closed stream, even with status 0) a callback gets a scope of its own, as the
- * loop may end before another check phase. Only libuv callbacks may enter this way: never code a JS call into
- * the addon reaches (N-API checks that such a call closes what it opened). The shared scope is renewed every
- * FN_IO_SCOPE_USES callbacks, so what it keeps alive stays small. */
-#define FN_IO_SCOPE_USES 32
-
-bool fn_js_enter_io(fn_env_t* fenv, napi_handle_scope* own) {
-  *own = NULL;
-  if (fenv->exiting) return false;
-  if (!fenv->io_window) return napi_open_handle_scope(fenv->env, own) == napi_ok;
-  if (fenv->io_scope != NULL && fenv->io_scope_uses >= FN_IO_SCOPE_USES) {
-    napi_close_handle_scope(fenv->env, fenv->io_scope);
-    fenv->io_scope = NULL;
-  }
-  if (fenv->io_scope == NULL) {
-    if (napi_open_handle_scope(fenv->env, &fenv->io_scope) != napi_ok) {
-      fenv->io_scope = NULL;
-      return false;
-    }
-    fenv->io_scope_uses = 0;
-  }
-  fenv->io_scope_uses++;
-  return true;
-}
-
-void fn_js_leave(fn_env_t* fenv, napi_handle_scope own) {
-  if (own != NULL) napi_close_handle_scope(fenv->env, own);
-}
-
-void fn_io_window_close(uv_check_t* check) {
-  fn_env_t* fenv = check->data;
-  fenv->io_window = false;
-  if (fenv->io_scope != NULL) napi_close_handle_scope(fenv->env, fenv->io_scope);
-  fenv->io_scope = NULL;
-}
-
 /* Calls fn (a reference) with the handle as `this`, through its async context. Returns what it returned (NULL
  * if it threw or was not called). */
 static napi_value fn__call_ref(fn_handle_t* h, napi_ref ref, size_t argc, napi_value* argv) {
@@ -181,15 +141,6 @@ void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status) {
   napi_close_handle_scope(h->fenv->env, scope);
 }
 
-/* The same from a request's libuv callback (never from a call out of JS). */
-void fn_call_js_status_io(fn_handle_t* h, enum fn_callback which, int status) {
-  napi_handle_scope own;
-  if (!fn_js_enter_io(h->fenv, &own)) return;
-  napi_value argv[1] = {fn_int(h->fenv->env, status)};
-  fn_call_js(h, which, 1, argv);
-  fn_js_leave(h->fenv, own);
-}
-
 /* After both uv handles (stream and timer) closed: call close(cb)'s cb, drop the strong reference, unlink. */
 static void fn_handle__closed(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
@@ -218,7 +169,7 @@ static void fn_handle__closed(fn_handle_t* h) {
 
 /* During teardown: once every handle (and the env's prepare handle) closed, Node may go on. */
 void fn_env_check_done(fn_env_t* fenv) {
-  if (fenv->exiting && fenv->handles == NULL && !fenv->prepare_open && !fenv->check_open && fenv->cleanup) {
+  if (fenv->exiting && fenv->handles == NULL && !fenv->prepare_open && fenv->cleanup) {
     napi_async_cleanup_hook_handle cleanup = fenv->cleanup;
     fenv->cleanup = NULL;
     napi_remove_async_cleanup_hook(cleanup);

@@ -81,12 +81,7 @@ typedef struct fn_env_s {
   fn_handle_t* handles;             /* every handle not yet closed, for teardown */
   fn_handle_t* flush_list;          /* sockets that wrote this iteration: their deferred write goes out
                                        before the loop polls */
-  uv_prepare_t flush_prepare;       /* just before the loop polls: flushes, opens the I/O window */
-  uv_check_t scope_check;           /* just after: closes the I/O window and io_scope */
-  napi_handle_scope io_scope;       /* the handle scope I/O callbacks share (see fn_js_enter_io) */
-  unsigned io_scope_uses;
-  bool io_window;                   /* between the two: the loop is polling, or running what it polled */
-  bool check_open;
+  uv_prepare_t flush_prepare;
   int in_read;                      /* inside a read callback: writes go out at once (see fn_stream__write) */
   bool exit_flushed;                /* the process is exiting: from now on writes go out at once */
   bool prepare_open;
@@ -170,13 +165,8 @@ napi_value fn_handle_getpeername(napi_env env, napi_callback_info info);
 
 /* calling into JS from a libuv callback: open a scope, build arguments, call, close the scope */
 bool fn_js_enter(fn_handle_t* h, napi_handle_scope* scope);
-bool fn_js_enter_io(fn_env_t* fenv, napi_handle_scope* own);
-void fn_js_leave(fn_env_t* fenv, napi_handle_scope own);
-void fn_io_window_close(uv_check_t* check);
-void fn_stream_on_prepare(uv_prepare_t* prepare);
 napi_value fn_call_js(fn_handle_t* h, enum fn_callback which, size_t argc, napi_value* argv);
 void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status);
-void fn_call_js_status_io(fn_handle_t* h, enum fn_callback which, int status);
 
 /* small value helpers */
 napi_value fn_int(napi_env env, int64_t v);

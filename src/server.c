@@ -31,15 +31,15 @@ static napi_value fn_server__accept(fn_handle_t* server, int* err) {
 static void fn_server__on_connection(uv_stream_t* stream, int status) {
   fn_handle_t* h = stream->data;
   napi_env env = h->fenv->env;
-  napi_handle_scope own;
-  if (!fn_js_enter_io(h->fenv, &own)) return;
+  napi_handle_scope scope;
+  if (!fn_js_enter(h, &scope)) return;
   napi_value argv[2];
   napi_value client = NULL;
   if (status == 0) client = fn_server__accept(h, &status);
   argv[0] = fn_int(env, status);
   argv[1] = client ? client : fn_undefined(env);
   fn_call_js(h, FN_ONCONNECTION, 2, argv);
-  fn_js_leave(h->fenv, own);
+  napi_close_handle_scope(env, scope);
 }
 
 /* listen(backlog): returns 0 or a uv error (EADDRINUSE shows up here, not at bind). */

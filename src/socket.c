@@ -11,7 +11,7 @@ static void fn_socket__on_connect(uv_connect_t* req, int status) {
   free(req);
   h->connecting = false;
   if (status == 0) fn_stream_touch(h);
-  fn_call_js_status_io(h, FN_ONCONNECT, status);
+  fn_call_js_status(h, FN_ONCONNECT, status);
 }
 
 /* connect(ip, port, isIPv6) for TCP; connect(path) for a Unix socket. Returns 0 or a uv error. */

@@ -16,6 +16,7 @@ typedef struct fn_write_req_s {
   uv_buf_t bufs[];
 } fn_write_req_t;
 
+static void fn_stream__on_prepare(uv_prepare_t* prepare);
 
 enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2, FN_LATIN1_AS_UTF8 = 3 };
 #define FN_COUNT_FAILED 16  /* writeString's flag (see there) */
@@ -148,8 +149,8 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     h->bytes_read += (double)nread;
   }
   napi_env env = h->fenv->env;
-  napi_handle_scope own;
-  if (!fn_js_enter_io(h->fenv, &own)) return;
+  napi_handle_scope scope;
+  if (!fn_js_enter(h, &scope)) return;
   napi_value argv[3];
   argv[0] = fn_int(env, nread);
   h->fenv->in_read++;
@@ -175,7 +176,7 @@ static void fn_stream__on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_
     fn_call_js(h, FN_ONREAD, 1, argv);
   }
   h->fenv->in_read--;
-  fn_js_leave(h->fenv, own);
+  napi_close_handle_scope(env, scope);
 }
 
 /* Whether the stream has a descriptor. A TCP handle whose open() failed setting a remembered option (setNoDelay
@@ -241,7 +242,7 @@ static void fn_stream__on_write(uv_write_t* req, int status) {
   if (status < 0 && status != UV_ECANCELED) h->bytes_written -= wr->uncount;  /* refused, not cut short by a close */
   fn_stream__free_req(h->fenv->env, wr);
   if (status == 0) fn_stream_touch(h);
-  fn_call_js_status_io(h, FN_ONWRITE, status);
+  fn_call_js_status(h, FN_ONWRITE, status);
 }
 
 /* A request for bufs whose bytes stay alive through `keep` (a JS value) or `owned` (ours); borrowed bytes
@@ -344,6 +345,7 @@ static void fn_stream__schedule(fn_handle_t* h) {
   h->flush_next = fenv->flush_list;
   if (fenv->flush_list) fenv->flush_list->flush_prev = h;
   fenv->flush_list = h;
+  if (!uv_is_active((uv_handle_t*)&fenv->flush_prepare)) uv_prepare_start(&fenv->flush_prepare, fn_stream__on_prepare);
 }
 
 void fn_stream_unschedule(fn_handle_t* h) {
@@ -371,11 +373,10 @@ void fn_stream_flush(fn_handle_t* h) {
   }
 }
 
-/* Every loop iteration, just before it polls: deferred writes go out, and the I/O window opens (handle.c). */
-void fn_stream_on_prepare(uv_prepare_t* prepare) {
+static void fn_stream__on_prepare(uv_prepare_t* prepare) {
   fn_env_t* fenv = prepare->data;
   while (fenv->flush_list) fn_stream_flush(fenv->flush_list);
-  fenv->io_window = true;
+  uv_prepare_stop(prepare);
 }
 
 /* Drops the first `sent` bytes of a held write (the kernel has them); some bytes remain. */
@@ -645,7 +646,7 @@ napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info) {
 static void fn_stream__on_shutdown(uv_shutdown_t* req, int status) {
   fn_handle_t* h = req->data;
   free(req);
-  fn_call_js_status_io(h, FN_ONSHUTDOWN, status);
+  fn_call_js_status(h, FN_ONSHUTDOWN, status);
 }
 
 /* shutdown(): half-close after queued writes; onshutdown(status) follows. */
