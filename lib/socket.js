@@ -706,14 +706,15 @@ Object.setPrototypeOf(SlabBuffer.prototype, Buffer.prototype);
 SlabBuffer.prototype.constructor = Buffer;
 
 // nread > 0: `buffer` holds what was read; or `buffer` is an ArrayBuffer (the env's slab that small reads
-// share, or the block a big read landed in) and the read is its `nread` bytes from `offset`. Returns true when
-// nothing holds a big read's chunk any more (see soleDestination): its block then takes the next read.
+// share, or the block a big read landed in) and the read is its `nread` bytes from `offset`; or there is no
+// `buffer`: the read landed in the socket's own onread buffer. Returns true when nothing holds a big read's
+// chunk any more (see soleDestination): its block then takes the next read.
 function onread(nread, buffer, offset) {
   const socket = this[kOwner];
   if (socket === undefined || socket.destroyed) return;
   if (nread > 0) {
+    if (buffer === undefined) return onUserBufferRead(socket, this, nread);
     if (offset !== undefined) buffer = new SlabBuffer(buffer, offset, nread);
-    if (socket[kBufferCb]) return onUserBufferRead(socket, this, nread);
     const dest = offset === 0 ? soleDestination(socket) : undefined;
     if (emitDataAtOnce(socket, buffer)) return dest !== undefined && dest._writableState.length === 0;
     if (!socket.push(buffer)) {
