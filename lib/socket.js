@@ -263,7 +263,9 @@ Socket.prototype.setTimeout = function setTimeout(msecs, callback) {
   clearFallbackTimer(this);
   this[kTimeoutMs] = msecs;
   if (this._handle) {
-    this._handle.setTimeout(msecs);
+    // Clearing leaves the native timer as it is: if it fires, ontimeout finds the timeout gone and stops it.
+    // http clears the timeout and sets it again on every keep-alive request; this spares one call of the two.
+    if (msecs !== 0) this._handle.setTimeout(msecs);
   } else if (msecs !== 0) {
     // no handle yet: a plain unref'd timer until one exists
     this[kTimeoutFallback] = global.setTimeout(() => { this[kTimeoutFallback] = null; this._onTimeout(); }, msecs);
@@ -829,7 +831,9 @@ function onshutdown() {
 
 function ontimeout() {
   const socket = this[kOwner];
-  if (socket !== undefined && !socket.destroyed) socket._onTimeout();
+  if (socket === undefined || socket.destroyed) return;
+  if (socket[kTimeoutMs] === 0) this.setTimeout(0);   // cleared since it was set (see setTimeout)
+  else socket._onTimeout();
 }
 
 // An app that swapped net for fastnet still gets core's sockets from core's modules (http's, http2's, tls's

@@ -68,6 +68,38 @@ test('setTimeout(0) disables the idle timeout', { timeout: 10000 }, async (t) =>
   await close(server);
 });
 
+// As http does on every keep-alive request: clear a running timeout, stay idle past when it would have fired,
+// then set one again. Returns [ms from the last set to 'timeout', number of 'timeout's].
+async function clearedThenSetAgain(t, impl) {
+  const server = track(t, impl.createServer((s) => s.on('error', () => {})));
+  const { port } = await listen(server, 0, '127.0.0.1');
+  const client = track(t, impl.connect(port, '127.0.0.1'));
+  await once(client, 'connect');
+  let timeouts = 0;
+  client.on('timeout', () => timeouts++);
+  client.setTimeout(150);
+  await sleep(50);
+  client.setTimeout(0);
+  await sleep(300);             // the first timeout would have fired at 150 ms
+  assert.strictEqual(timeouts, 0);
+  const start = process.hrtime.bigint();
+  client.setTimeout(200);
+  await once(client, 'timeout');
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  await sleep(300);             // and not again while idle
+  client.destroy();
+  await close(server);
+  return [elapsed, timeouts];
+}
+
+test('a cleared timeout stays silent, and one set again counts from its own setTimeout, as in core', { timeout: 10000 }, async (t) => {
+  for (const impl of [require('net'), net]) {
+    const [elapsed, timeouts] = await clearedThenSetAgain(t, impl);
+    assert.ok(elapsed >= 190, `'timeout' ${elapsed} ms after setTimeout(200)`);
+    assert.strictEqual(timeouts, 1);
+  }
+});
+
 test('reads keep postponing the timeout; it fires once the peer goes quiet', { timeout: 15000 }, async (t) => {
   const TIMEOUT = 400;
   const PINGS = 12;
