@@ -7,10 +7,11 @@ const binding = require('./load-addon').load();
 const kOwner = Symbol('fastnet.owner');     // handle -> the Socket or Server that owns it
 
 // close(cb) calls cb once uv_close completed, as core's handles do (so this works on those too).
-// `reset` closes a TCP socket with RST instead of FIN.
-function closeHandle(handle, callback, reset = false) {
-  if (reset) handle.reset(callback);
-  else handle.close(callback);
+// `reset` closes a TCP socket with RST instead of FIN. Our sockets also put bytesRead and bytesWritten in
+// `counts` (a Float64Array); core's handles ignore it.
+function closeHandle(handle, callback, reset = false, counts = undefined) {
+  if (reset) handle.reset(callback, counts);
+  else handle.close(callback, counts);
 }
 
 module.exports = { binding, kOwner, closeHandle };

@@ -9,7 +9,8 @@ const {
 } = require('./errors');
 const versions = require('./versions');
 const {
-  Socket, ordinaryHasInstance, copyOptions, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
+  Socket, ordinaryHasInstance, copyOptions, normalizeArgs, isPipeName, toNumber, kSetNoDelay, kSetKeepAlive,
+  kSetKeepAliveInitialDelay, kOwnOptions,
 } = require('./socket');
 const { getDefaultHighWaterMark } = require('stream');
 const coreNet = require('net');
@@ -482,7 +483,8 @@ function onconnection(status, clientHandle) {
     writable: true,
     readableHighWaterMark: self.highWaterMark,
     writableHighWaterMark: self.highWaterMark,
-  });
+    emitClose: false, autoDestroy: true, decodeStrings: false,   // what the constructor sets: no new properties
+  }, kOwnOptions);
   if (self.noDelay) {
     socket[kSetNoDelay] = true;
     clientHandle.setNoDelay(true);

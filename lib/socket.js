@@ -82,7 +82,11 @@ function copyOptions(options) {
   return Object.assign({}, options);
 }
 
-function Socket(options) {
+// Passed by our server with the options it made for one accepted socket: the constructor may change them as
+// they are, without the copy it makes of a caller's (one Object.assign less per connection).
+const kOwnOptions = Symbol('kOwnOptions');
+
+function Socket(options, ownOptions = undefined) {   // (a default: Socket.length stays 1, as core's)
   if (!isSocket(this)) return new Socket(options);
   if (options?.objectMode) {
     throw ERR_INVALID_ARG_VALUE('options.objectMode', options.objectMode, 'is not supported');
@@ -98,7 +102,8 @@ function Socket(options) {
   this.connecting = false;
   this[kWriteCallback] = null;
 
-  options = typeof options === 'number' ? { fd: options } : copyOptions(options);
+  if (typeof options === 'number') options = { fd: options };
+  else if (ownOptions !== kOwnOptions) options = copyOptions(options);
   options.allowHalfOpen = Boolean(options.allowHalfOpen);
   options.emitClose = false;   // 'close' comes after the handle closed, with hadError
   options.autoDestroy = true;
@@ -438,19 +443,23 @@ Socket.prototype._destroy = function(exception, cb) {
   const handle = this._handle;
   if (handle) {
     const isException = !!exception;
-    this[kBytesRead] = handle.bytesRead;
-    this[kBytesWritten] = handle.bytesWritten;
     const reset = this.resetAndClosing === true;
     this.resetAndClosing = false;
+    closedCounts[0] = -1;
     // Wrapped, core's TLSSocket closes after us, an immediate after destroying us: the fd is closed at once, so
     // say so in an immediate queued before that one (after the error's tick), as core's socket does under TLS
     // when TLS took its handle (not when wrapped before connect(), like ours).
     if (!this[kWrappedUnconnected] && isWrappedByCore(this)) {
-      closeHandle(handle, null, reset);
+      closeHandle(handle, null, reset, closedCounts);
       setImmediate(() => this.emit('close', isException));
     } else {
-      closeHandle(handle, () => this.emit('close', isException), reset);
+      closeHandle(handle, () => this.emit('close', isException), reset, closedCounts);
     }
+    // Our handle's close() left its byte counts there (two calls fewer per socket); a handle that is not ours
+    // still answers until its close completes.
+    const counted = closedCounts[0] >= 0;
+    this[kBytesRead] = counted ? closedCounts[0] : handle.bytesRead;
+    this[kBytesWritten] = counted ? closedCounts[1] : handle.bytesWritten;
     this._handle = null;
     if (this._sockname !== null) this._sockname = null;
     cb(exception);
@@ -463,6 +472,9 @@ Socket.prototype._destroy = function(exception, cb) {
     if (this._server._emitCloseIfDrained) this._server._emitCloseIfDrained();
   }
 };
+
+// Where a closing handle leaves bytesRead and bytesWritten (see _destroy).
+const closedCounts = new Float64Array(2);
 
 function emitCloseWithoutHandle(socket) {
   socket.emit('close');
@@ -852,7 +864,7 @@ Object.defineProperty(Socket, Symbol.hasInstance, {
 
 module.exports = {
   Socket, isSocket, ordinaryHasInstance, copyOptions, normalizeArgs, isPipeName, toNumber, initSocketHandle,
-  kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay,
+  kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay, kOwnOptions,
   onread, onwrite, onshutdown, ontimeout,
 };
 // connect.js needs Socket's internals; required last to keep the cycle one-way at load time.

@@ -148,6 +148,7 @@ void fn_handle_close(fn_handle_t* h);
 void fn_handle_close_all(fn_env_t* fenv);
 void fn_env_check_done(fn_env_t* fenv);
 napi_value fn_handle_close_js(napi_env env, napi_callback_info info);
+void fn_handle_report_counts(napi_env env, const fn_handle_t* h, napi_value out);
 bool fn_handle_set_close_cb(fn_handle_t* h, napi_value cb);
 napi_value fn_handle_get_async_id(napi_env env, napi_callback_info info);
 napi_value fn_handle_async_reset(napi_env env, napi_callback_info info);

@@ -57,13 +57,14 @@ static napi_value fn_socket_set_no_delay(napi_env env, napi_callback_info info) 
   return fn_int(env, uv_tcp_nodelay(&h->uv.tcp, enable));
 }
 
-/* reset([cb]): close with RST instead of FIN (TCP, as uv_tcp_close_reset does); a plain close for a Unix
- * socket. cb as close(cb)'s. */
+/* reset([cb[, counts]]): close with RST instead of FIN (TCP, as uv_tcp_close_reset does); a plain close for a
+ * Unix socket. cb and counts as close()'s. */
 static napi_value fn_socket_reset(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
+  if (argc > 1) fn_handle_report_counts(env, h, argv[1]);
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
   if (argc > 0 && !fn_handle_set_close_cb(h, argv[0])) return NULL;
   if (h->type != FN_TCP) {

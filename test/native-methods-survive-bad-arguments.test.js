@@ -34,10 +34,15 @@ test('every native method, any arguments, any receiver, open or closed: no crash
       server.onconnection = () => {};
       hammer(socket);
       hammer(server);
-      for (const a of vals) {   // close(cb) and reset(cb) with anything as cb, more than once
-        try { calls++; socket.close(a); } catch { threw++; }
-        try { calls++; socket.reset(a); } catch { threw++; }
-        try { calls++; server.close(a); } catch { threw++; }
+      // close(cb, counts) and reset(cb, counts) with anything as cb and counts (a Float64Array of any length,
+      // one whose buffer was transferred away), more than once
+      const detached = new Float64Array(2);
+      structuredClone(detached.buffer, { transfer: [detached.buffer] });
+      const countsVals = vals.concat([new Float64Array(0), new Float64Array(1), new Float64Array(2), detached]);
+      for (const a of countsVals) {
+        try { calls++; socket.close(a, a); } catch { threw++; }
+        try { calls++; socket.reset(a, a); } catch { threw++; }
+        try { calls++; server.close(a, a); } catch { threw++; }
       }
       hammer(socket); hammer(server);
       socket.close(); socket.reset(); server.close();
