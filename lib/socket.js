@@ -219,8 +219,11 @@ function isWrapperListener(fn) {
   return fn.name === 'ondata' && /\.readBuffer\(/.test(Function.prototype.toString.call(fn));
 }
 
+// (Read from the listener table, not through listeners(), which copies it: this runs on every destroy.)
 function isWrappedByCore(socket) {
-  return socket.listenerCount('data') !== 0 && socket.listeners('data').some(isWrapperListener);
+  const data = socket._events?.data;
+  if (typeof data === 'function') return isWrapperListener(data.listener ?? data);
+  return Array.isArray(data) && data.some((fn) => isWrapperListener(fn.listener ?? fn));
 }
 
 function writeAfterFIN(chunk, encoding, cb) {
