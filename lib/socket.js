@@ -447,7 +447,7 @@ Socket.prototype._destroy = function(exception, cb) {
   if (handle) {
     const isException = !!exception;
     const reset = this.resetAndClosing === true;
-    this.resetAndClosing = false;
+    if (reset) this.resetAndClosing = false;   // (as core: no own property on a socket never reset)
     closedCounts[0] = -1;
     // Wrapped, core's TLSSocket closes after us, an immediate after destroying us: the fd is closed at once, so
     // say so in an immediate queued before that one (after the error's tick), as core's socket does under TLS
