@@ -198,12 +198,24 @@ function bindLocal(handle, localAddress, localPort, addressType) {
 }
 
 // Starts the native connect described by `request` on `handle`; returns 0 or a uv error (no callback then).
-function connectHandle(handle, request) {
+// A TCP socket that will read once connected (readable, not paused: see onconnect) starts reading with the
+// connect: libuv then registers the descriptor for both at once, where a read started from the connect callback
+// costs two more epoll_ctl calls (an ADD that fails with EEXIST, then a MOD). No read can complete before the
+// connect callback has run.
+function connectHandle(handle, request, socket) {
   const { address, port, addressType } = request;
   handle[kConnectRequest] = request;
-  const err = addressType === 4 || addressType === 6 ?
-    handle.connect(address, port, addressType === 6) :
-    versions.pipePathError(address, binding.UV_EINVAL) || handle.connect(address);
+  let err;
+  if (addressType === 4 || addressType === 6) {
+    const readAtOnce = !socket.isPaused() && socket._readableState.ended !== true && !handle.reading;
+    err = handle.connect(address, port, addressType === 6, readAtOnce);
+    if (err === 1) {
+      handle.reading = true;
+      err = 0;
+    }
+  } else {
+    err = versions.pipePathError(address, binding.UV_EINVAL) || handle.connect(address);
+  }
   if (err) handle[kConnectRequest] = null;
   return err;
 }
@@ -232,7 +244,7 @@ function internalConnect(self, address, port, addressType, localAddress, localPo
     self.destroy(ERR_IP_BLOCKED(address));
     return;
   }
-  const err = connectHandle(handle, { address, port, addressType, localAddress, localPort, attempt: null });
+  const err = connectHandle(handle, { address, port, addressType, localAddress, localPort, attempt: null }, self);
   // No 'connectionAttemptFailed' for a synchronous failure on this path, as in core.
   if (err) self.destroy(syncConnectError(self, err, address, port));
 }
@@ -285,7 +297,7 @@ function internalConnectMultiple(context, canceled) {
   if (self._handle !== handle) return;   // destroyed by a listener
   self.autoSelectFamilyAttemptedAddresses.push(`${address}:${port}`);
   const request = { address, port, addressType, localAddress, localPort, attempt: { context, current } };
-  const err = connectHandle(handle, request);
+  const err = connectHandle(handle, request, self);
   if (err) {
     const ex = syncConnectError(self, err, address, port);
     context.errors.push(ex);
@@ -341,9 +353,18 @@ function onconnect(status) {
     self._unrefTimer();
     if (self[socketInternals.kSetNoDelay]) handle.setNoDelay(true);
     sockopt.applyOnConnect(self, handle);   // keep-alive (idle, interval, count) and type of service
+    // Reading since connect() (connectHandle)? Then to JS it starts only now, as in core: here unless the socket
+    // is paused, or when something asks for data during 'connect'; if nothing does, it stops.
+    const readingAlready = handle.reading;
+    handle.reading = false;
     self.emit('connect');
     self.emit('ready');
-    if (!self.isPaused()) self.read(0);
+    if (!self.isPaused()) {
+      if (readingAlready && self._handle === handle) handle.reading = true;
+      self.read(0);
+    } else if (readingAlready && !handle.reading && self._handle === handle) {
+      socketInternals.stopReading(self, handle);
+    }
   } else {
     const ex = connectError(status, request);
     self.emit('connectionAttemptFailed', address, port, addressType, ex);

@@ -376,11 +376,8 @@ Socket.prototype._reset = function() {
 
 Socket.prototype.pause = function() {
   if (this[kBuffer] && !this.connecting && this._handle && this._handle.reading) {
-    this._handle.reading = false;
-    if (!this.destroyed) {
-      const err = this._handle.readStop();
-      if (err) this.destroy(errnoException(err, 'read'));
-    }
+    if (this.destroyed) this._handle.reading = false;
+    else stopReading(this, this._handle);
   }
   return stream.Duplex.prototype.pause.call(this);
 };
@@ -734,11 +731,7 @@ function onread(nread, buffer, offset) {
     if (offset !== undefined) buffer = new SlabBuffer(buffer, offset, nread);
     const dest = offset === 0 ? soleDestination(socket) : undefined;
     if (emitDataAtOnce(socket, buffer)) return dest !== undefined && dest._writableState.length === 0;
-    if (!socket.push(buffer)) {
-      this.reading = false;
-      const err = this.readStop();
-      if (err) socket.destroy(errnoException(err, 'read'));
-    }
+    if (!socket.push(buffer)) stopReading(socket, this);
     return;
   }
   this.reading = false;
@@ -818,11 +811,14 @@ function onUserBufferRead(socket, handle, nread) {
     socket[kBuffer] = socket[kBufferGen]();
     handle.setOnreadBuffer(socket[kBuffer]);
   }
-  if (ret === false && handle.reading && !socket.destroyed) {
-    handle.reading = false;
-    const err = handle.readStop();
-    if (err) socket.destroy(errnoException(err, 'read'));
-  }
+  if (ret === false && handle.reading && !socket.destroyed) stopReading(socket, handle);
+}
+
+// Stops native reading (nobody wants more for now); a failure destroys the socket.
+function stopReading(socket, handle) {
+  handle.reading = false;
+  const err = handle.readStop();
+  if (err) socket.destroy(errnoException(err, 'read'));
 }
 
 function onwrite(status) {
@@ -868,7 +864,7 @@ Object.defineProperty(Socket, Symbol.hasInstance, {
 module.exports = {
   Socket, isSocket, ordinaryHasInstance, copyOptions, normalizeArgs, isPipeName, toNumber, initSocketHandle,
   kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay, kOwnOptions,
-  onread, onwrite, onshutdown, ontimeout,
+  onread, onwrite, onshutdown, ontimeout, stopReading,
 };
 // connect.js needs Socket's internals; required last to keep the cycle one-way at load time.
 const connect = require('./connect');

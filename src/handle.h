@@ -189,6 +189,7 @@ napi_value fn_stream_writev(napi_env env, napi_callback_info info);
 napi_value fn_stream_shutdown(napi_env env, napi_callback_info info);
 napi_value fn_stream_write_queue_size(napi_env env, napi_callback_info info);
 napi_value fn_stream_set_onread_buffer(napi_env env, napi_callback_info info);
+int fn_stream_start_reading(fn_handle_t* h);
 void fn_stream_touch(fn_handle_t* h);
 void fn_stream_flush(fn_handle_t* h);
 void fn_stream_unschedule(fn_handle_t* h);

@@ -14,10 +14,11 @@ static void fn_socket__on_connect(uv_connect_t* req, int status) {
   fn_call_js_status(h, FN_ONCONNECT, status);
 }
 
-/* connect(ip, port, isIPv6) for TCP; connect(path) for a Unix socket. Returns 0 or a uv error. */
+/* connect(ip, port, isIPv6[, readAtOnce]) for TCP; connect(path) for a Unix socket. Returns a uv error, or 0;
+ * or 1 when readAtOnce started reading along with the connect (see lib/connect.js). */
 static napi_value fn_socket_connect(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
@@ -41,9 +42,14 @@ static napi_value fn_socket_connect(napi_env env, napi_callback_info info) {
     err = fn_sockaddr_from_js(env, argv[0], argv[1], v6, &addr);
     if (err == 0) err = uv_tcp_connect(req, &h->uv.tcp, (struct sockaddr*)&addr, fn_socket__on_connect);
   }
-  if (err) free(req);  /* no callback will come */
-  else h->connecting = true;
-  return fn_int(env, err);
+  if (err) {
+    free(req);  /* no callback will come */
+    return fn_int(env, err);
+  }
+  h->connecting = true;
+  bool read_at_once = false;
+  if (argc > 3) napi_get_value_bool(env, argv[3], &read_at_once);
+  return fn_int(env, read_at_once && fn_stream_start_reading(h) == 0 ? 1 : 0);
 }
 
 static napi_value fn_socket_set_no_delay(napi_env env, napi_callback_info info) {

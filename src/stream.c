@@ -187,15 +187,19 @@ static bool fn_stream__has_fd(fn_handle_t* h) {
   return uv_fileno(&h->uv.handle, &fd) == 0;
 }
 
+int fn_stream_start_reading(fn_handle_t* h) {
+  if (h->state != FN_OPEN) return UV_EBADF;
+  if (h->reading) return 0;
+  if (!fn_stream__has_fd(h)) return UV_ENOTCONN;
+  int err = uv_read_start(&h->uv.stream, fn_stream__on_alloc, fn_stream__on_read);
+  if (err == 0) h->reading = true;
+  return err;
+}
+
 napi_value fn_stream_read_start(napi_env env, napi_callback_info info) {
   fn_handle_t* h = fn_handle_from(env, info, NULL, NULL);
   if (h == NULL) return NULL;
-  if (h->state != FN_OPEN) return fn_int(env, UV_EBADF);
-  if (h->reading) return fn_int(env, 0);
-  if (!fn_stream__has_fd(h)) return fn_int(env, UV_ENOTCONN);
-  int err = uv_read_start(&h->uv.stream, fn_stream__on_alloc, fn_stream__on_read);
-  if (err == 0) h->reading = true;
-  return fn_int(env, err);
+  return fn_int(env, fn_stream_start_reading(h));
 }
 
 napi_value fn_stream_read_stop(napi_env env, napi_callback_info info) {
