@@ -353,10 +353,11 @@ function onconnect(status) {
     self._unrefTimer();
     if (self[socketInternals.kSetNoDelay]) handle.setNoDelay(true);
     sockopt.applyOnConnect(self, handle);   // keep-alive (idle, interval, count) and type of service
-    // Reading since connect() (connectHandle)? Then to JS it starts only now, as in core: here unless the socket
-    // is paused, or when something asks for data during 'connect'; if nothing does, it stops.
+    // Reading since connect() (connectHandle)? To JS it starts as in core: now if a read was asked for while
+    // connecting (its _read waits for 'connect', and would start it), else after 'connect' unless the socket is
+    // paused by then, or when something asks for data during 'connect'; if nothing does, it stops.
     const readingAlready = handle.reading;
-    handle.reading = false;
+    if (readingAlready && !self._readableState.reading) handle.reading = false;
     self.emit('connect');
     self.emit('ready');
     if (!self.isPaused()) {

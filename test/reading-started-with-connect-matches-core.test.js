@@ -1,8 +1,9 @@
 'use strict';
 // A TCP client starts reading with its connect (one epoll registration for both, see lib/connect.js), yet to
-// JS reading begins as in core: after 'connect', unless the socket is paused; or during 'connect' when
-// something asks for data ('readable' mode, read()). A socket that stays paused reads nothing: what the peer
-// sent waits in the kernel (bytesRead 0) until resume(). Each case runs on core and on fastnet alike.
+// JS reading begins as in core: at 'connect' when a read was asked for while connecting (a 'data' listener,
+// 'readable' mode), after 'connect' unless the socket is paused by then, or during 'connect' when something
+// asks for data. A socket that stays paused and asked for nothing reads nothing: what the peer sent waits in
+// the kernel (bytesRead 0) until resume(). Each case runs on core and on fastnet alike.
 
 const test = require('node:test');
 const assert = require('node:assert');
@@ -47,6 +48,8 @@ const cases = {
   ],
   'paused, then read(0) in a connect listener': [(c) => { c.setEncoding('utf8'); c.pause(); }, (c) => c.read(0)],
   'no listener, never paused': (c) => { c.setEncoding('utf8'); },
+  'no listener, paused in a connect listener': [(c) => { c.setEncoding('utf8'); }, (c) => c.pause()],
+  "a 'data' listener, paused in a connect listener": [(c, add) => { c.setEncoding('utf8'); c.on('data', add); }, (c) => c.pause()],
 };
 
 for (const [name, steps] of Object.entries(cases)) {
