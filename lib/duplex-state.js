@@ -124,4 +124,22 @@ function undestroy(socket) {
   else socket._undestroy.call({ _readableState: socket._readableState });
 }
 
-module.exports = { initDuplex, defineLazyWritableState, undestroy };
+// Whether a write with no callback may skip the Writable when the kernel takes it whole at once: the
+// Writable's own bookkeeping for it would then cancel out (its length and pending count go up and down again)
+// and schedule nothing. So it is when the Writable is idle (nothing in flight, buffered or corked, not ending,
+// destroyed or errored, no 'drain' owed) and this Node's Writable schedules no tick for a write without a
+// callback that completes at once (Node 22 and later, and late Node 20 releases; asked of a Writable itself).
+function writableIdle(state) {
+  return state.constructed && !state.writing && state.corked === 0 && !state.ending && !state.destroyed &&
+    state.errored === null && !state.needDrain && state.bufferedRequestCount === 0 &&
+    (nopWritesScheduleNothing ??= writableSchedulesNothingForNopWrites());
+}
+let nopWritesScheduleNothing;
+
+function writableSchedulesNothingForNopWrites() {
+  const writable = new stream.Writable({ write(chunk, encoding, cb) { cb(); } });
+  writable.write('x');
+  return writable._writableState.pendingcb === 0 && writable.writableLength === 0;
+}
+
+module.exports = { initDuplex, defineLazyWritableState, undestroy, writableIdle };

@@ -560,7 +560,10 @@ Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
     return false;
   }
   let result;
-  if (writev) {
+  if (sentAlreadyBy === this) {
+    result = sentAlready;
+    sentAlreadyBy = null;
+  } else if (writev) {
     result = writevChunks(handle, data);
   } else if (typeof data === 'string') {
     if (encoding === 'buffer') throw stringAsBufferError();
@@ -649,6 +652,39 @@ function writevMixed(handle, data) {
   }
   return handle.writev(buffers);
 }
+
+// A write with no callback to an idle Writable goes to the handle first. When the kernel takes it whole at once,
+// the Writable, which would only have counted it in and out again, is not asked (see writableIdle). Otherwise
+// (in flight, held or failed) the Writable does all it does for a write, and its _write takes the result of the
+// native write already made (sentAlready) instead of making one.
+Socket.prototype.write = function write(chunk, encoding, cb) {
+  const duplexWrite = stream.Duplex.prototype.write;
+  const handle = this._handle;
+  if (cb !== undefined || encoding != null || handle === null || this.connecting || this._pendingData !== null ||
+      duplexWrite !== writableWrite || this._write !== Socket.prototype._write ||
+      this._writeGeneric !== Socket.prototype._writeGeneric || !duplexState.writableIdle(this._writableState)) {
+    return duplexWrite.call(this, chunk, encoding, cb);
+  }
+  let result;
+  if (chunk instanceof Buffer) {
+    result = handle.writeBuffer(chunk);
+  } else if (typeof chunk === 'string' && this._writableState.defaultEncoding === 'utf8') {
+    result = writeString(handle, chunk, 0, stringCountedIfFailed(chunk, 0));
+  } else {
+    return duplexWrite.call(this, chunk, encoding, cb);
+  }
+  if (result === 0) return true;
+  sentAlready = result;
+  sentAlreadyBy = this;
+  try {
+    return duplexWrite.call(this, chunk, encoding, cb);
+  } finally {
+    sentAlreadyBy = null;
+  }
+};
+const writableWrite = stream.Duplex.prototype.write;
+let sentAlready = 0;
+let sentAlreadyBy = null;
 
 Socket.prototype._writev = function(chunks, cb) {
   this._writeGeneric(true, chunks, '', cb);
