@@ -17,7 +17,6 @@ typedef struct fn_write_req_s {
 } fn_write_req_t;
 
 static void fn_stream__on_prepare(uv_prepare_t* prepare);
-static void fn_stream__skip(struct fn_write_req_s* wr, size_t sent);
 
 enum fn_encoding { FN_UTF8 = 0, FN_LATIN1 = 1, FN_UCS2 = 2, FN_LATIN1_AS_UTF8 = 3 };
 #define FN_COUNT_FAILED 16  /* writeString's flag (see there) */
@@ -378,52 +377,6 @@ void fn_stream_flush(fn_handle_t* h) {
   }
 }
 
-/* The flush before the loop polls: h's deferred write goes to the kernel at once as far as it takes it, and
- * completes here when it took it whole or refused it; only a rest goes through uv_write. (uv_write completes even
- * a write it sent whole from its pending queue, which makes the coming poll one that does not wait, and re-arms
- * the descriptor in epoll when the write queue drains: two syscalls more per flush, ~1 us each on some VMs.)
- * Its callback may write again; the caller flushes until nothing is scheduled, so the poll never finds a write
- * held. */
-static void fn_stream__flush_before_poll(fn_handle_t* h) {
-  fn_stream_unschedule(h);
-  fn_write_req_t* wr = h->deferred;
-  if (wr == NULL) return;
-  size_t total = 0;
-  for (unsigned int i = 0; i < wr->nbufs; i++) total += wr->bufs[i].len;
-  if (total == 0) {  /* end() sent it already (see sendDeferred): it completes after the poll, as it would have */
-    fn_stream_flush(h);
-    return;
-  }
-  int n = uv_try_write(&h->uv.stream, wr->bufs, wr->nbufs);
-  if (n == UV_EAGAIN || (n >= 0 && (size_t)n < total)) {
-    if (n > 0) {
-      wr->uncount = 0;  /* core counts a write the kernel took part of */
-      fn_stream__skip(wr, (size_t)n);
-    }
-    fn_stream_flush(h);
-    return;
-  }
-  h->deferred = NULL;
-  int status = n < 0 ? n : 0;
-  if (status < 0) h->bytes_written -= wr->uncount;
-  fn_stream__free_req(h->fenv->env, wr);
-  if (status == 0) fn_stream_touch(h);
-  fn_call_js_status(h, FN_ONWRITE, status);
-}
-
-/* Completions that may write again are bounded per flush, as a writer fed by them would otherwise keep the
- * loop here for as long as the kernel takes its writes; past the bound, writes go out by uv_write as before,
- * to complete after the poll. */
-#define FN_FLUSH_COMPLETIONS_MAX 1024
-
-static void fn_stream__on_prepare(uv_prepare_t* prepare) {
-  fn_env_t* fenv = prepare->data;
-  for (unsigned int flushed = 0; fenv->flush_list; flushed++) {
-    if (flushed < FN_FLUSH_COMPLETIONS_MAX) fn_stream__flush_before_poll(fenv->flush_list);
-    else fn_stream_flush(fenv->flush_list);
-  }
-  uv_prepare_stop(prepare);
-}
 
 /* Drops the first `sent` bytes of a held write (the kernel has them); some bytes remain. */
 static void fn_stream__skip(fn_write_req_t* wr, size_t sent) {
@@ -465,6 +418,39 @@ static int fn_stream__send_deferred_now(fn_handle_t* h, bool complete_at_flush) 
   h->deferred = wr;
   fn_stream_flush(h);  /* the rest as far as the kernel takes it, as core's queued writes */
   return 0;
+}
+
+/* The flush before the loop polls: h's deferred write goes to the kernel at once as far as it takes it, and
+ * completes here when it took it whole or refused it; only a rest goes through uv_write. (uv_write completes even
+ * a write it sent whole from its pending queue, which makes the coming poll one that does not wait, and re-arms
+ * the descriptor in epoll when the write queue drains: two syscalls more per flush, ~1 us each on some VMs.)
+ * Its callback may write again; the caller flushes until nothing is scheduled, so the poll never finds a write
+ * held. */
+static void fn_stream__flush_before_poll(fn_handle_t* h) {
+  fn_write_req_t* wr = h->deferred;
+  if (wr != NULL && wr->nbufs == 1 && wr->bufs[0].len == 0) {
+    /* the empty stand-in end() left (see sendDeferred): it completes after the poll, as it would have */
+    fn_stream_flush(h);
+    return;
+  }
+  int result = fn_stream__send_deferred_now(h, false);
+  if (result == 0) return;  /* nothing held, or a rest given to uv_write */
+  if (result == 1) fn_stream_touch(h);
+  fn_call_js_status(h, FN_ONWRITE, result == 1 ? 0 : result);
+}
+
+/* Completions that may write again are bounded per flush, as a writer fed by them would otherwise keep the
+ * loop here for as long as the kernel takes its writes; past the bound, writes go out by uv_write as before,
+ * to complete after the poll. */
+#define FN_FLUSH_COMPLETIONS_MAX 1024
+
+static void fn_stream__on_prepare(uv_prepare_t* prepare) {
+  fn_env_t* fenv = prepare->data;
+  for (unsigned int flushed = 0; fenv->flush_list; flushed++) {
+    if (flushed < FN_FLUSH_COMPLETIONS_MAX) fn_stream__flush_before_poll(fenv->flush_list);
+    else fn_stream_flush(fenv->flush_list);
+  }
+  uv_prepare_stop(prepare);
 }
 
 /* sendDeferred(ending): end() (ending) or destroy() is coming. In core, writes made in one go reach the kernel one
