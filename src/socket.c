@@ -97,11 +97,20 @@ static napi_value fn_socket_bytes_written(napi_env env, napi_callback_info info)
 }
 
 /* Idle timeout: the last activity time lives here, so reads and writes never touch a JS timer. */
+
+/* The time of an activity: the clock read anew, as core's timer refresh does. The loop's time is when its
+ * iteration began, and after a long stretch of JS that would date the activity back and fire the timeout early. */
+static uint64_t fn_socket__now(uv_loop_t* loop) {
+  uv_update_time(loop);
+  return uv_now(loop);
+}
+
 static void fn_socket__on_timer(uv_timer_t* timer) {
   fn_handle_t* h = timer->data;
   fn_idle_timer_t* t = h->timer;
   if (h->state != FN_OPEN || t->timeout_ms == 0) return;
-  uint64_t idle = uv_now(h->fenv->loop) - t->last_activity;
+  uint64_t now = uv_now(h->fenv->loop);
+  uint64_t idle = now > t->last_activity ? now - t->last_activity : 0;
   size_t queued = h->uv.stream.write_queue_size;
   if (queued > 0 && queued != t->last_write_queue_size) {
     t->last_write_queue_size = queued;
@@ -121,7 +130,7 @@ static void fn_socket__on_timer(uv_timer_t* timer) {
 void fn_stream_touch(fn_handle_t* h) {
   fn_idle_timer_t* t = h->timer;
   if (t == NULL || t->timeout_ms == 0 || h->state != FN_OPEN) return;
-  t->last_activity = uv_now(h->fenv->loop);
+  t->last_activity = fn_socket__now(h->fenv->loop);
   /* fired already: activity re-arms it, like core's timeout.refresh() */
   if (!uv_is_active((uv_handle_t*)&t->timer)) uv_timer_start(&t->timer, fn_socket__on_timer, t->timeout_ms, 0);
 }
@@ -157,7 +166,7 @@ static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
    * callback can sort it out. With 0 a running timer finds the timeout gone and stops; a running timer due no
    * later than the new timeout re-arms itself for the rest when it fires. */
   if (t->timeout_ms == 0) return fn_int(env, 0);
-  t->last_activity = uv_now(h->fenv->loop);
+  t->last_activity = fn_socket__now(h->fenv->loop);
   if (!uv_is_active((uv_handle_t*)&t->timer) || uv_timer_get_due_in(&t->timer) > t->timeout_ms) {
     uv_timer_start(&t->timer, fn_socket__on_timer, t->timeout_ms, 0);
   }

@@ -189,3 +189,31 @@ test('an empty write restarts a fired idle timeout, as in core', { timeout: 1000
   assert.deepStrictEqual(core, ['timeout', 'written', 'timeout']);
   assert.deepStrictEqual(ours, core);
 });
+
+// Activity late in a long stretch of JS restarts the idle period from the time it happened, as core's timer
+// refresh reads the clock anew; the loop's own time, read when the iteration began, would be the busy
+// stretch's start, and the timeout would fire at once, before I/O the write started could complete.
+async function timeoutAfterLateWrite(t, impl) {
+  const server = track(t, impl.createServer((s) => s.resume()));
+  const { port } = await listen(server, 0, '127.0.0.1');
+  const client = track(t, impl.connect(port, '127.0.0.1'));
+  await once(client, 'connect');
+  client.setTimeout(100);
+  await new Promise(setImmediate);
+  const busyUntil = Date.now() + 150;
+  while (Date.now() < busyUntil);
+  const wrote = process.hrtime.bigint();
+  client.write('x');
+  await once(client, 'timeout');
+  const after = Number(process.hrtime.bigint() - wrote) / 1e6;
+  client.destroy();
+  await close(server);
+  return after;
+}
+
+test('a write after a long busy stretch restarts the idle period from when it was made, as in core', { timeout: 10000 }, async (t) => {
+  const core = await timeoutAfterLateWrite(t, require('net'));
+  assert.ok(core >= 90, `core: 'timeout' ${core} ms after the write`);
+  const ours = await timeoutAfterLateWrite(t, net);
+  assert.ok(ours >= 90, `'timeout' ${ours} ms after the write (core: ${core})`);
+});
