@@ -1,5 +1,8 @@
 'use strict';
 // net.Socket: a stream.Duplex over a native Socket handle (TCP or Unix socket).
+// Node's globals Buffer and process are accessors, a getter call at each use (Buffer: at every write).
+const { Buffer } = require('buffer');
+const process = require('process');
 const stream = require('stream');
 const EventEmitter = require('events');
 const coreNet = require('net');
