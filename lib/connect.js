@@ -1,6 +1,6 @@
 'use strict';
 // Connecting a Socket: argument checks, DNS lookup, autoSelectFamily (happy eyeballs), the native connect.
-const process = require('process');  // the global is an accessor (a getter call per read)
+const process = require('process');  // the global is an accessor: a getter call at each use
 const coreNet = require('net');
 const { isIP } = coreNet;   // core's: a pure function, no handles
 const { binding, kOwner, closeHandle } = require('./native');

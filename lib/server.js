@@ -1,6 +1,6 @@
 'use strict';
 // net.Server: an EventEmitter over a native Server handle (TCP or Unix socket).
-const process = require('process');  // the global is an accessor (a getter call per read)
+const process = require('process');  // the global is an accessor: a getter call at each use
 const EventEmitter = require('events');
 const { binding, kOwner, closeHandle } = require('./native');
 const {
