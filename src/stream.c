@@ -350,7 +350,9 @@ static int fn_stream__send(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, s
  * write of an iteration goes to the kernel at once, as in core (a process killed right after it still
  * delivers it). A second one is deferred: held until the env's prepare callback (just before the loop polls),
  * and its callback runs only once the kernel has it (fn_stream__flush_before_poll). Meanwhile the Writable
- * buffers what follows and hands it over as one writev, as core's does whenever a write goes async. */
+ * buffers what follows and hands it over as one writev, as core's does whenever a write goes async.
+ * A write of FN_HOLD_MAX bytes or more goes at once: it fills the default highWaterMark by itself, so a writer
+ * that heeds write()'s false gathers nothing behind it, and holding it only costs a request and a callback. */
 static void fn_stream__schedule(fn_handle_t* h) {
   if (h->flush_scheduled) return;
   fn_env_t* fenv = h->fenv;
@@ -527,8 +529,8 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
     return n < 0 && n != UV_EAGAIN ? n : 0;
   }
   h->bytes_written += (double)total;  /* as core's: what was handed to a write (see count_failed) */
-  if (h->flush_scheduled && !h->write_through && h->fenv->in_read == 0 && h->deferred == NULL &&
-      h->uv.stream.write_queue_size == 0 && uv_is_writable(&h->uv.stream)) {
+  if (h->flush_scheduled && total < FN_HOLD_MAX && !h->write_through && h->fenv->in_read == 0 &&
+      h->deferred == NULL && h->uv.stream.write_queue_size == 0 && uv_is_writable(&h->uv.stream)) {
     fn_write_req_t* wr = fn_stream__new_req(h->fenv->env, bufs, nbufs, keep, owned, true);
     if (wr == NULL) return UV_ENOMEM;
     /* Core tries it at once; when the connection is broken already, it fails there and core does not count a
