@@ -48,8 +48,8 @@ enum fn_callback {
 #define FN_READ_BLOCK_MAX 262144    /* ...or this big while a socket's backlog is over... */
 #define FN_READ_BIG_QUEUE 524288    /* ...this (see fn_stream__block_size_for) */
 #define FN_SLAB_SIZE 65536          /* small reads are copied into one shared ArrayBuffer of this size... */
-#define FN_HOLD_MAX 16384           /* writes this big are never held for the flush (see fn_stream__schedule) */
 #define FN_SLAB_READ_MAX 4096       /* ...when they are at most this long (a held one keeps the slab alive) */
+#define FN_HOLD_MAX 16384           /* writes this big are never held for the flush (see fn_stream__schedule) */
 
 typedef struct fn_handle_s fn_handle_t;
 typedef struct fn_bound_s fn_bound_t;   /* bound.c: a bound descriptor no handle adopted yet */
