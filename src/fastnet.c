@@ -141,14 +141,16 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_create_function(env, "socketOptions", NAPI_AUTO_LENGTH, fn_sockopt_socket_options, NULL,
                                       &socket_options));
   NAPI_CALL(env, napi_set_named_property(env, exports, "socketOptions", socket_options));
-  static const struct { const char* name; napi_callback fn; } bound_fns[] = {
+  static const struct { const char* name; napi_callback fn; } functions[] = {
     {"bindTcp", fn_bound_bind_tcp}, {"bindPipe", fn_bound_bind_pipe}, {"closeBound", fn_bound_close},
     {"detachBound", fn_bound_detach}, {"attachBound", fn_bound_attach},
+    /* the writes take the socket's id, not `this` (see fn_handle_by_id) */
+    {"writeBuffer", fn_stream_write_buffer}, {"writeString", fn_stream_write_string}, {"writev", fn_stream_writev},
   };
-  for (size_t i = 0; i < sizeof(bound_fns) / sizeof(bound_fns[0]); i++) {
+  for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
     napi_value fn;
-    NAPI_CALL(env, napi_create_function(env, bound_fns[i].name, NAPI_AUTO_LENGTH, bound_fns[i].fn, NULL, &fn));
-    NAPI_CALL(env, napi_set_named_property(env, exports, bound_fns[i].name, fn));
+    NAPI_CALL(env, napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn));
+    NAPI_CALL(env, napi_set_named_property(env, exports, functions[i].name, fn));
   }
   NAPI_CALL(env, fn__export_int(env, exports, "TCP", FN_TCP));
   NAPI_CALL(env, fn__export_int(env, exports, "PIPE", FN_PIPE));

@@ -98,7 +98,8 @@ typedef struct fn_env_s {
                                        view of it) and a new one is made */
   char* block_data;
   size_t block_size;
-  fn_handle_t** live;               /* every handle whose JS object exists, by address (see handle.c) */
+  fn_handle_t** live;               /* every handle whose JS object exists, by id (see handle.c) */
+  uint64_t last_id;                 /* the id the newest handle got; ids start at 1 and are never reused */
   size_t live_cap, live_count;
 } fn_env_t;
 
@@ -112,6 +113,7 @@ struct fn_handle_s {
     uv_pipe_t pipe;
   } uv;
   fn_env_t* fenv;
+  uint64_t id;                      /* its JS object's `id`, by which JS names it to the per-message functions */
   napi_ref self;                    /* strong from construction until close completes */
   napi_async_context async;
   fn_handle_rare_t* rare;           /* NULL until needed */
@@ -143,6 +145,9 @@ uint8_t* fn_latin1_to_utf8(uint8_t* buf, size_t len, size_t* out_len);
 
 /* lifetime */
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
+#define FN_BY_ID_MAX_ARGS 4
+fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
+fn_handle_t* fn_handle_of(napi_env env, napi_value object);
 fn_handle_rare_t* fn_handle_rare(fn_handle_t* h);
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
 void fn_handle_close(fn_handle_t* h);

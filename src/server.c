@@ -15,8 +15,8 @@ static napi_value fn_server__accept(fn_handle_t* server, int* err) {
     *err = UV_ENOMEM;
     return NULL;
   }
-  fn_handle_t* h;
-  if (napi_unwrap(env, client, (void**)&h) != napi_ok) {
+  fn_handle_t* h = fn_handle_of(env, client);
+  if (h == NULL) {
     *err = UV_EINVAL;
     return NULL;
   }
