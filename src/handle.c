@@ -310,9 +310,9 @@ fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc,
   return h;
 }
 
-/* For the functions called once per message, as binding.writeBuffer(handle.id, ...): the handle whose id is the
+/* For the functions called once per message, as binding.writeBuffer(handle.id, ...): the socket whose id is the
  * first argument, found without unwrapping (see the live set); argv gets the arguments after it. Returns NULL
- * (with a pending TypeError) if no live handle has that id. */
+ * (with a pending TypeError) if no live socket has that id. */
 fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
   napi_value args[FN_BY_ID_MAX_ARGS + 1];
   size_t wanted = *argc + 1, n = wanted;  /* napi_get_cb_info fills what was not passed with undefined */
@@ -324,8 +324,8 @@ fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc
       napi_get_value_int64(env, args[0], &id) == napi_ok && id > 0) {
     h = fn_live__find(fenv, (uint64_t)id);
   }
-  if (h == NULL) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: the first argument is not a native handle's id");
+  if (h == NULL || h->kind != FN_SOCKET) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: the first argument is not a native socket's id");
     return NULL;
   }
   *argc = n - 1;

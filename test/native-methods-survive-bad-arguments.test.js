@@ -47,6 +47,22 @@ test('every native method, any arguments, any receiver, open or closed: no crash
       hammer(socket); hammer(server);
       socket.close(); socket.reset(); server.close();
     }
+    // the writes are functions taking a socket's id: ids of open, closed and never-connected sockets, of
+    // servers, ids no handle has, and anything else, with any arguments after it
+    {
+      const open = new binding.Socket(binding.TCP), closed = new binding.Socket(binding.PIPE);
+      const server = new binding.Server(binding.TCP);
+      closed.close();
+      const ids = vals.concat([open.id, closed.id, server.id, open.id + 1e6, -open.id, 2 ** 53]);
+      for (const id of ids) {
+        for (const a of vals) for (const b of [undefined, 0, 1, 3, 19, -1, 2 ** 40, 'x', vals[15]]) {
+          for (const name of ['writeBuffer', 'writeString', 'writev']) {
+            try { calls++; binding[name](id, a, b, b, a); } catch { threw++; }
+          }
+        }
+      }
+      open.close(); server.close();
+    }
     for (const a of vals) {
       for (const make of [() => new binding.Socket(a), () => new binding.Server(a), () => binding.Socket(a),
                           () => binding.guessHandleType(a), () => binding.setCallbacks(a),
