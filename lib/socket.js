@@ -20,8 +20,8 @@ const {
 } = errors;
 
 const { UV_EOF, UV_ENOTCONN } = binding;
-// The writes are binding.writeBuffer/writeString/writev(handle.id, ...), not methods of the handle: the native
-// side finds a handle by its id for a fraction of what unwrapping `this` costs (src/handle.c).
+// What a socket does per message is binding.writeBuffer/writeString/writev/setIdleTimeout(handle.id, ...), not
+// methods of the handle: the native side finds a handle by its id for a fraction of what unwrapping `this` costs.
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
 const kWriteCallback = Symbol('kWriteCallback');
@@ -186,7 +186,7 @@ function initSocketHandle(socket) {
   if (handle) {
     handle[kOwner] = socket;
     handle.reading = false;
-    if (socket[kTimeoutMs]) handle.setTimeout(socket[kTimeoutMs]);
+    if (socket[kTimeoutMs]) binding.setIdleTimeout(handle.id, socket[kTimeoutMs]);
     if (socket[kBuffer]) {
       const buf = socket[kBufferGen] ? socket[kBufferGen]() : socket[kBuffer];
       socket[kBuffer] = buf;
@@ -278,7 +278,7 @@ Socket.prototype.setTimeout = function setTimeout(msecs, callback) {
   if (this._handle) {
     // Clearing leaves the native timer as it is: if it fires, ontimeout finds the timeout gone and stops it.
     // http clears the timeout and sets it again on every keep-alive request; this spares one call of the two.
-    if (msecs !== 0) this._handle.setTimeout(msecs);
+    if (msecs !== 0) binding.setIdleTimeout(this._handle.id, msecs);
   } else if (msecs !== 0) {
     // no handle yet: a plain unref'd timer until one exists
     this[kTimeoutFallback] = global.setTimeout(() => { this[kTimeoutFallback] = null; this._onTimeout(); }, msecs);
@@ -884,7 +884,7 @@ function onshutdown() {
 function ontimeout() {
   const socket = this[kOwner];
   if (socket === undefined || socket.destroyed) return;
-  if (socket[kTimeoutMs] === 0) this.setTimeout(0);   // cleared since it was set (see setTimeout)
+  if (socket[kTimeoutMs] === 0) binding.setIdleTimeout(this.id, 0);   // cleared since it was set (see setTimeout)
   else socket._onTimeout();
 }
 

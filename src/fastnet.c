@@ -144,8 +144,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   static const struct { const char* name; napi_callback fn; } functions[] = {
     {"bindTcp", fn_bound_bind_tcp}, {"bindPipe", fn_bound_bind_pipe}, {"closeBound", fn_bound_close},
     {"detachBound", fn_bound_detach}, {"attachBound", fn_bound_attach},
-    /* the writes take the socket's id, not `this` (see fn_handle_by_id) */
+    /* what a socket does per message takes the socket's id, not `this` (see fn_handle_by_id) */
     {"writeBuffer", fn_stream_write_buffer}, {"writeString", fn_stream_write_string}, {"writev", fn_stream_writev},
+    {"setIdleTimeout", fn_socket_set_idle_timeout},
   };
   for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
     napi_value fn;

@@ -184,6 +184,7 @@ int fn_sockaddr_to_js(napi_env env, const struct sockaddr* sa, napi_value out);
 
 /* socket.c */
 napi_value fn_socket_class(napi_env env);
+napi_value fn_socket_set_idle_timeout(napi_env env, napi_callback_info info);
 /* server.c */
 napi_value fn_server_class(napi_env env);
 /* stream.c: the reading, writing, shutdown methods that the Socket class exposes */

@@ -136,10 +136,10 @@ void fn_stream_touch(fn_handle_t* h) {
 }
 
 /* setTimeout(ms): 0 disables. The timer never keeps the loop alive. */
-static napi_value fn_socket_set_timeout(napi_env env, napi_callback_info info) {
+napi_value fn_socket_set_idle_timeout(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
+  fn_handle_t* h = fn_handle_by_id(env, info, &argc, argv);
   if (h == NULL) return NULL;
   double ms = 0;
   NAPI_CALL(env, napi_get_value_double(env, argv[0], &ms));
@@ -200,7 +200,6 @@ napi_value fn_socket_class(napi_env env) {
     {"setKeepAlive", NULL, fn_sockopt_set_keep_alive, NULL, NULL, NULL, napi_default_method, NULL},
     {"setTypeOfService", NULL, fn_sockopt_set_type_of_service, NULL, NULL, NULL, napi_default_method, NULL},
     {"getTypeOfService", NULL, fn_sockopt_get_type_of_service, NULL, NULL, NULL, napi_default_method, NULL},
-    {"setTimeout", NULL, fn_socket_set_timeout, NULL, NULL, NULL, napi_default_method, NULL},
     /* getters, like core's: fd, writeQueueSize, bytesRead, bytesWritten */
     {"bytesRead", NULL, NULL, fn_socket_bytes_read, NULL, NULL, napi_default, NULL},
     {"bytesWritten", NULL, NULL, fn_socket_bytes_written, NULL, NULL, napi_default, NULL},

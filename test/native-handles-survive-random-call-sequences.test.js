@@ -29,14 +29,14 @@ const COMMON = `
     ['ab', 'utf8', Buffer.alloc(5)], Buffer.alloc(0), Buffer.alloc(200000), new Uint8Array(4), new ArrayBuffer(8),
     () => {}, Symbol('s'), 10n, true, false, 'hex', 'ucs2', fd, fd];
   let calls = 0, threw = 0;
-  const WRITES = ['writeBuffer', 'writeString', 'writev'];  // functions of the binding, taking a socket's id
+  const BY_ID = ['writeBuffer', 'writeString', 'writev', 'setIdleTimeout'];  // binding functions taking a socket's id
   function randomCall(h, fd) {
     const proto = Object.getPrototypeOf(h);
-    const name = pick(Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor').concat(WRITES));
+    const name = pick(Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor').concat(BY_ID));
     const args = [];
     for (let n = Math.floor(rnd() * 5); n > 0; n--) args.push(pick(vals(fd)));
     calls++;
-    if (WRITES.includes(name)) {
+    if (BY_ID.includes(name)) {
       const id = rnd() < 0.05 ? pick(vals(fd)) : h.id;
       try { binding[name](id, ...args); } catch { threw++; }
       return;

@@ -47,7 +47,7 @@ test('every native method, any arguments, any receiver, open or closed: no crash
       hammer(socket); hammer(server);
       socket.close(); socket.reset(); server.close();
     }
-    // the writes are functions taking a socket's id: ids of open, closed and never-connected sockets, of
+    // the per-message functions take a socket's id: ids of open, closed and never-connected sockets, of
     // servers, ids no handle has, and anything else, with any arguments after it
     {
       const open = new binding.Socket(binding.TCP), closed = new binding.Socket(binding.PIPE);
@@ -56,7 +56,7 @@ test('every native method, any arguments, any receiver, open or closed: no crash
       const ids = vals.concat([open.id, closed.id, server.id, open.id + 1e6, -open.id, 2 ** 53]);
       for (const id of ids) {
         for (const a of vals) for (const b of [undefined, 0, 1, 3, 19, -1, 2 ** 40, 'x', vals[15]]) {
-          for (const name of ['writeBuffer', 'writeString', 'writev']) {
+          for (const name of ['writeBuffer', 'writeString', 'writev', 'setIdleTimeout']) {
             try { calls++; binding[name](id, a, b, b, a); } catch { threw++; }
           }
         }
