@@ -41,7 +41,8 @@ static bool fn_live__add(fn_env_t* fenv, fn_handle_t* h) {
   return true;
 }
 
-static fn_handle_t* fn_live__find(const fn_env_t* fenv, uint64_t id) {
+/* The live handle with this id, or NULL. */
+fn_handle_t* fn_handle_find(const fn_env_t* fenv, uint64_t id) {
   if (fenv->live_cap == 0) return NULL;
   for (size_t i = fn_live__home(fenv, id); fenv->live[i] != NULL; i = (i + 1) & (fenv->live_cap - 1)) {
     if (fenv->live[i]->id == id) return fenv->live[i];
@@ -97,7 +98,7 @@ fn_handle_rare_t* fn_handle_rare(fn_handle_t* h) {
 
 /* The JS object was collected (or the env is going away). Memory goes with whichever comes last. */
 static void fn_handle__finalize(napi_env env, void* data, void* hint) {
-  fn_handle_t* h = fn_live__find(hint, (uint64_t)(uintptr_t)data);
+  fn_handle_t* h = fn_handle_find(hint, (uint64_t)(uintptr_t)data);
   if (h == NULL) return;  /* cannot happen: the entry leaves here */
   fn_live__remove(h->fenv, h);
   h->finalized = true;
@@ -286,24 +287,18 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   return self;
 }
 
-/* The handle a JS object wraps, or NULL if it is not one of this env's (another addon's object unwraps to a
- * number that is not an id here). */
-fn_handle_t* fn_handle_of(napi_env env, napi_value object) {
-  fn_env_t* fenv;
-  void* data;
-  if (napi_get_instance_data(env, (void**)&fenv) != napi_ok || fenv == NULL ||
-      napi_unwrap(env, object, &data) != napi_ok) {
-    return NULL;
-  }
-  return fn_live__find(fenv, (uint64_t)(uintptr_t)data);
-}
-
-/* Unwraps `this`; returns NULL (with a pending TypeError) if it is not a native handle. */
+/* Unwraps `this`; returns NULL (with a pending TypeError) if it is not a native handle (another addon's object
+ * unwraps to a number that is no id here). */
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
   napi_value self;
   size_t none = 0;
+  fn_env_t* fenv;
+  void* id;
+  fn_handle_t* h = NULL;
   if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, NULL) != napi_ok) return NULL;
-  fn_handle_t* h = fn_handle_of(env, self);
+  if (napi_get_instance_data(env, (void**)&fenv) == napi_ok && fenv != NULL && napi_unwrap(env, self, &id) == napi_ok) {
+    h = fn_handle_find(fenv, (uint64_t)(uintptr_t)id);
+  }
   if (h == NULL) {
     napi_throw_type_error(env, "ERR_INVALID_THIS", "fastnet: method called on an object that is not a native handle");
   }
@@ -322,7 +317,7 @@ fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc
   if (wanted <= FN_BY_ID_MAX_ARGS + 1 && napi_get_cb_info(env, info, &n, args, NULL, NULL) == napi_ok && n > 0 &&
       napi_get_instance_data(env, (void**)&fenv) == napi_ok && fenv != NULL &&
       napi_get_value_int64(env, args[0], &id) == napi_ok && id > 0) {
-    h = fn_live__find(fenv, (uint64_t)id);
+    h = fn_handle_find(fenv, (uint64_t)id);
   }
   if (h == NULL || h->kind != FN_SOCKET) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: the first argument is not a native socket's id");

@@ -147,7 +147,7 @@ uint8_t* fn_latin1_to_utf8(uint8_t* buf, size_t len, size_t* out_len);
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
 #define FN_BY_ID_MAX_ARGS 4
 fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
-fn_handle_t* fn_handle_of(napi_env env, napi_value object);
+fn_handle_t* fn_handle_find(const fn_env_t* fenv, uint64_t id);
 fn_handle_rare_t* fn_handle_rare(fn_handle_t* h);
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
 void fn_handle_close(fn_handle_t* h);

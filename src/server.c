@@ -10,12 +10,13 @@ static napi_value fn_server__construct(napi_env env, napi_callback_info info) {
 static napi_value fn_server__accept(fn_handle_t* server, int* err) {
   napi_env env = server->fenv->env;
   napi_value ctor, client, type = fn_int(env, server->type);
+  uint64_t id = server->fenv->last_id + 1;  /* the id the new socket gets: found by it, not unwrapped */
   if (napi_get_reference_value(env, server->fenv->socket_ctor, &ctor) != napi_ok ||
       napi_new_instance(env, ctor, 1, &type, &client) != napi_ok) {
     *err = UV_ENOMEM;
     return NULL;
   }
-  fn_handle_t* h = fn_handle_of(env, client);
+  fn_handle_t* h = fn_handle_find(server->fenv, id);
   if (h == NULL) {
     *err = UV_EINVAL;
     return NULL;
