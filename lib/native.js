@@ -5,6 +5,7 @@
 const binding = require('./load-addon').load();
 
 const kOwner = Symbol('fastnet.owner');     // handle -> the Socket or Server that owns it
+const { kId } = binding;                    // handle -> its id, by which the native side finds it
 
 // close(cb) calls cb once uv_close completed, as core's handles do (so this works on those too).
 // `reset` closes a TCP socket with RST instead of FIN. Our sockets also put bytesRead and bytesWritten in
@@ -14,4 +15,4 @@ function closeHandle(handle, callback, reset = false, counts = undefined) {
   else handle.close(callback, counts);
 }
 
-module.exports = { binding, kOwner, closeHandle };
+module.exports = { binding, kOwner, kId, closeHandle };

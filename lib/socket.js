@@ -6,7 +6,7 @@ const process = require('process');
 const stream = require('stream');
 const EventEmitter = require('events');
 const coreNet = require('net');
-const { binding, kOwner, closeHandle } = require('./native');
+const { binding, kOwner, kId, closeHandle } = require('./native');
 const errors = require('./errors');
 const versions = require('./versions');
 const sockopt = require('./sockopt');
@@ -20,7 +20,7 @@ const {
 } = errors;
 
 const { UV_EOF, UV_ENOTCONN } = binding;
-// What a socket does per message is binding.writeBuffer/writeString/writev/setIdleTimeout(handle.id, ...), not
+// What a socket does per message is binding.writeBuffer/writeString/writev/setIdleTimeout(handle[kId], ...), not
 // methods of the handle: the native side finds a handle by its id for a fraction of what unwrapping `this` costs.
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
@@ -186,7 +186,7 @@ function initSocketHandle(socket) {
   if (handle) {
     handle[kOwner] = socket;
     handle.reading = false;
-    if (socket[kTimeoutMs]) binding.setIdleTimeout(handle.id, socket[kTimeoutMs]);
+    if (socket[kTimeoutMs]) binding.setIdleTimeout(handle[kId], socket[kTimeoutMs]);
     if (socket[kBuffer]) {
       const buf = socket[kBufferGen] ? socket[kBufferGen]() : socket[kBuffer];
       socket[kBuffer] = buf;
@@ -278,7 +278,7 @@ Socket.prototype.setTimeout = function setTimeout(msecs, callback) {
   if (this._handle) {
     // Clearing leaves the native timer as it is: if it fires, ontimeout finds the timeout gone and stops it.
     // http clears the timeout and sets it again on every keep-alive request; this spares one call of the two.
-    if (msecs !== 0) binding.setIdleTimeout(this._handle.id, msecs);
+    if (msecs !== 0) binding.setIdleTimeout(this._handle[kId], msecs);
   } else if (msecs !== 0) {
     // no handle yet: a plain unref'd timer until one exists
     this[kTimeoutFallback] = global.setTimeout(() => { this[kTimeoutFallback] = null; this._onTimeout(); }, msecs);
@@ -574,9 +574,9 @@ Socket.prototype._writeGeneric = function(writev, data, encoding, cb) {
     if (encoding === 'buffer') throw stringAsBufferError();
     const native = nativeEncodings[encoding];
     result = native !== undefined ? writeString(handle, data, native, stringCountedIfFailed(data, native)) :
-      binding.writeBuffer(handle.id, Buffer.from(data, encoding));
+      binding.writeBuffer(handle[kId], Buffer.from(data, encoding));
   } else {
-    result = binding.writeBuffer(handle.id, data);
+    result = binding.writeBuffer(handle[kId], data);
   }
   if (result === 0) cb();                        // all sent now
   else if (result === 1) this[kWriteCallback] = cb;  // onwrite follows
@@ -598,12 +598,12 @@ const LATIN1_MIN = 1024;
 const NOT_LATIN1 = /[^\x00-\xff]/g;
 function writeString(handle, string, native, countedIfFailed) {
   const flag = countedIfFailed ? COUNT_FAILED : 0;
-  if (native !== 0 || string.length < LATIN1_MIN) return binding.writeString(handle.id, string, native | flag);
+  if (native !== 0 || string.length < LATIN1_MIN) return binding.writeString(handle[kId], string, native | flag);
   NOT_LATIN1.lastIndex = 0;
-  if (!NOT_LATIN1.test(string)) return binding.writeString(handle.id, string, LATIN1_AS_UTF8 | flag);
+  if (!NOT_LATIN1.test(string)) return binding.writeString(handle[kId], string, LATIN1_AS_UTF8 | flag);
   const latin1 = NOT_LATIN1.lastIndex - 1;
-  if (latin1 < LATIN1_MIN) return binding.writeString(handle.id, string, native | flag);
-  return binding.writeString(handle.id, string, LATIN1_AS_UTF8 | flag, latin1, string.slice(latin1));
+  if (latin1 < LATIN1_MIN) return binding.writeString(handle[kId], string, native | flag);
+  return binding.writeString(handle[kId], string, LATIN1_AS_UTF8 | flag, latin1, string.slice(latin1));
 }
 
 // Whether bytesWritten keeps a single string write's bytes when the write fails at once. Core tries a string
@@ -646,7 +646,7 @@ function writevChunks(handle, data) {
       at += chunk.length;
     }
   }
-  return binding.writeBuffer(handle.id, joinScratch, at);
+  return binding.writeBuffer(handle[kId], joinScratch, at);
 }
 
 function writevMixed(handle, data) {
@@ -655,7 +655,7 @@ function writevMixed(handle, data) {
     const { chunk, encoding } = data[i];
     buffers[i] = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
   }
-  return binding.writev(handle.id, buffers);
+  return binding.writev(handle[kId], buffers);
 }
 
 // A write with no callback to an idle Writable goes to the handle first. When the kernel takes it whole at once,
@@ -672,7 +672,7 @@ Socket.prototype.write = function write(chunk, encoding, cb) {
   }
   let result;
   if (chunk instanceof Buffer) {
-    result = binding.writeBuffer(handle.id, chunk);
+    result = binding.writeBuffer(handle[kId], chunk);
   } else if (typeof chunk === 'string' && this._writableState.defaultEncoding === 'utf8') {
     result = writeString(handle, chunk, 0, stringCountedIfFailed(chunk, 0));
   } else {
@@ -884,7 +884,7 @@ function onshutdown() {
 function ontimeout() {
   const socket = this[kOwner];
   if (socket === undefined || socket.destroyed) return;
-  if (socket[kTimeoutMs] === 0) binding.setIdleTimeout(this.id, 0);   // cleared since it was set (see setTimeout)
+  if (socket[kTimeoutMs] === 0) binding.setIdleTimeout(this[kId], 0);   // cleared since it was set (see setTimeout)
   else socket._onTimeout();
 }
 

@@ -54,6 +54,7 @@ static void fn__free_env(napi_env env, void* data, void* hint) {
     if (fenv->callbacks[i]) napi_delete_reference(env, fenv->callbacks[i]);
   }
   if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
+  if (fenv->id_key) napi_delete_reference(env, fenv->id_key);
   if (fenv->slab) napi_delete_reference(env, fenv->slab);
   if (fenv->block) napi_delete_reference(env, fenv->block);
   free(fenv->live);
@@ -119,6 +120,11 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value server = fn_server_class(env);
   if (socket == NULL || server == NULL) return NULL;
   NAPI_CALL(env, napi_create_reference(env, socket, 1, &fenv->socket_ctor));
+  napi_value id_key, description;
+  NAPI_CALL(env, napi_create_string_utf8(env, "fastnet.id", NAPI_AUTO_LENGTH, &description));
+  NAPI_CALL(env, napi_create_symbol(env, description, &id_key));
+  NAPI_CALL(env, napi_create_reference(env, id_key, 1, &fenv->id_key));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "kId", id_key));
 
   napi_value set_callbacks;
   NAPI_CALL(env, napi_create_function(env, "setCallbacks", NAPI_AUTO_LENGTH, fn_set_callbacks, NULL, &set_callbacks));

@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 /* The live set: every handle whose JS object exists, by its id, an open-addressing hash table (linear probing, at
- * most half full). An id is a per-env count, never reused, and the only way JS names a handle to the native
- * side: napi_wrap keeps the id, not the address, so napi_unwrap of an object another addon wrapped gives a
- * number that finds nothing here, and the per-message functions take the id as an argument instead of
- * unwrapping `this` (a private-property lookup, ~800 instructions, half of what a write costs in C). Entries
- * leave in the wrap's finalizer, which N-API runs before the env's own (instance data is finalized last). */
+ * most half full). An id is a per-env count, never reused: the handle's JS object carries it, read-only, under
+ * the symbol binding.kId, and JS names a handle to the native side only by it. A method reads it from `this`; the functions called
+ * once per message take it as an argument, which costs a fraction of a property lookup (napi_unwrap's was ~800
+ * instructions, half of what a write cost in C). An object is not wrapped (napi_wrap would add a private
+ * property, and a fourth property grows every handle's property array by 24 bytes): a finalizer tells when it
+ * is collected. Entries leave in that finalizer, which N-API runs before the env's own (instance data is
+ * finalized last). Any object whose [kId] is a live handle's names that handle: nothing else is trusted. */
 static size_t fn_live__home(const fn_env_t* fenv, uint64_t id) {
   uint64_t x = id * 0x9E3779B97F4A7C15ULL;
   return (size_t)(x >> 32) & (fenv->live_cap - 1);
@@ -102,7 +104,7 @@ static void fn_handle__finalize(napi_env env, void* data, void* hint) {
   if (h == NULL) return;  /* cannot happen: the entry leaves here */
   fn_live__remove(h->fenv, h);
   h->finalized = true;
-  napi_delete_reference(env, h->self);  /* napi_wrap's reference: deleted here, in its finalizer */
+  napi_delete_reference(env, h->self);  /* napi_add_finalizer's reference: deleted here, in its finalizer */
   h->self = NULL;
   if (h->state == FN_CLOSED) fn_handle__free(h);
 }
@@ -264,14 +266,15 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   h->uv.handle.data = h;
   h->id = ++fenv->last_id;
   napi_value resource_name;
-  napi_property_descriptor id = {"id", NULL, NULL, NULL, NULL, fn_double(env, (double)h->id), napi_default, NULL};
+  napi_property_descriptor id = {NULL, NULL, NULL, NULL, NULL, fn_double(env, (double)h->id), napi_default, NULL};
   if (napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
+      napi_get_reference_value(env, fenv->id_key, &id.name) != napi_ok ||
       napi_define_properties(env, self, 1, &id) != napi_ok ||
-      napi_wrap(env, self, (void*)(uintptr_t)h->id, fn_handle__finalize, fenv, &h->self) != napi_ok) {
+      napi_add_finalizer(env, self, (void*)(uintptr_t)h->id, fn_handle__finalize, fenv, &h->self) != napi_ok) {
     uv_close(&h->uv.handle, fn_handle__free_unwrapped);
     return NULL;  /* the failing call left an exception pending */
   }
-  /* the reference napi_wrap made is weak: strong until the handle closed, as core holds its handles */
+  /* the reference napi_add_finalizer made is weak: strong until the handle closed, as core holds its handles */
   bool strong = napi_reference_ref(env, h->self, NULL) == napi_ok;
   bool live = strong && fn_live__add(fenv, h);
   if (strong && !live) napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
@@ -287,17 +290,21 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   return self;
 }
 
-/* Unwraps `this`; returns NULL (with a pending TypeError) if it is not a native handle (another addon's object
- * unwraps to a number that is no id here). */
+/* The handle `this` names by its id; returns NULL (with a pending TypeError) if it names none. */
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
-  napi_value self;
+  napi_value self, key, id_value;
   size_t none = 0;
   fn_env_t* fenv;
-  void* id;
+  napi_valuetype type;
+  int64_t id;
   fn_handle_t* h = NULL;
   if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, NULL) != napi_ok) return NULL;
-  if (napi_get_instance_data(env, (void**)&fenv) == napi_ok && fenv != NULL && napi_unwrap(env, self, &id) == napi_ok) {
-    h = fn_handle_find(fenv, (uint64_t)(uintptr_t)id);
+  if (napi_get_instance_data(env, (void**)&fenv) == napi_ok && fenv != NULL &&
+      napi_typeof(env, self, &type) == napi_ok && type == napi_object &&
+      napi_get_reference_value(env, fenv->id_key, &key) == napi_ok &&
+      napi_get_property(env, self, key, &id_value) == napi_ok &&
+      napi_get_value_int64(env, id_value, &id) == napi_ok && id > 0) {
+    h = fn_handle_find(fenv, (uint64_t)id);
   }
   if (h == NULL) {
     napi_throw_type_error(env, "ERR_INVALID_THIS", "fastnet: method called on an object that is not a native handle");
@@ -305,7 +312,7 @@ fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc,
   return h;
 }
 
-/* For the functions called once per message, as binding.writeBuffer(handle.id, ...): the socket whose id is the
+/* For the functions called once per message, as binding.writeBuffer(handle[kId], ...): the socket whose id is the
  * first argument, found without unwrapping (see the live set); argv gets the arguments after it. Returns NULL
  * (with a pending TypeError) if no live socket has that id. */
 fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {

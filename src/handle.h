@@ -78,6 +78,7 @@ typedef struct fn_env_s {
   napi_env env;
   uv_loop_t* loop;
   napi_ref socket_ctor;             /* to create accepted sockets */
+  napi_ref id_key;                  /* the symbol (binding.kId) a handle's JS object keeps its id under */
   napi_ref callbacks[FN_CALLBACK_COUNT];
   fn_handle_t* handles;             /* every handle not yet closed, for teardown */
   fn_handle_t* flush_list;          /* sockets that wrote this iteration: their deferred write goes out
@@ -113,7 +114,7 @@ struct fn_handle_s {
     uv_pipe_t pipe;
   } uv;
   fn_env_t* fenv;
-  uint64_t id;                      /* its JS object's `id`, by which JS names it to the per-message functions */
+  uint64_t id;                      /* its JS object's [kId], by which JS names it to the native side */
   napi_ref self;                    /* strong from construction until close completes */
   napi_async_context async;
   fn_handle_rare_t* rare;           /* NULL until needed */

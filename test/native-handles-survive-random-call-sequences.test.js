@@ -37,7 +37,7 @@ const COMMON = `
     for (let n = Math.floor(rnd() * 5); n > 0; n--) args.push(pick(vals(fd)));
     calls++;
     if (BY_ID.includes(name)) {
-      const id = rnd() < 0.05 ? pick(vals(fd)) : h.id;
+      const id = rnd() < 0.05 ? pick(vals(fd)) : h[binding.kId];
       try { binding[name](id, ...args); } catch { threw++; }
       return;
     }

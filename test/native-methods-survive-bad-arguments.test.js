@@ -53,7 +53,7 @@ test('every native method, any arguments, any receiver, open or closed: no crash
       const open = new binding.Socket(binding.TCP), closed = new binding.Socket(binding.PIPE);
       const server = new binding.Server(binding.TCP);
       closed.close();
-      const ids = vals.concat([open.id, closed.id, server.id, open.id + 1e6, -open.id, 2 ** 53]);
+      const ids = vals.concat([open[binding.kId], closed[binding.kId], server[binding.kId], open[binding.kId] + 1e6, -open[binding.kId], 2 ** 53]);
       for (const id of ids) {
         for (const a of vals) for (const b of [undefined, 0, 1, 3, 19, -1, 2 ** 40, 'x', vals[15]]) {
           for (const name of ['writeBuffer', 'writeString', 'writev', 'setIdleTimeout']) {
