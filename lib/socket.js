@@ -21,7 +21,7 @@ const {
 
 const { UV_EOF, UV_ENOTCONN } = binding;
 // What a socket does per message is binding.writeBuffer/writeString/writev/setIdleTimeout(handle[kId], ...), not
-// methods of the handle: the native side finds a handle by its id for a fraction of what unwrapping `this` costs.
+// a method of the handle: a method reads the id from `this`, which costs more than taking it as an argument.
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
 const kWriteCallback = Symbol('kWriteCallback');

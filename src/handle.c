@@ -5,14 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The live set: every handle whose JS object exists, by its id, an open-addressing hash table (linear probing, at
- * most half full). An id is a per-env count, never reused: the handle's JS object carries it, read-only, under
- * the symbol binding.kId, and JS names a handle to the native side only by it. A method reads it from `this`; the functions called
- * once per message take it as an argument, which costs a fraction of a property lookup (napi_unwrap's was ~800
- * instructions, half of what a write cost in C). An object is not wrapped (napi_wrap would add a private
- * property, and a fourth property grows every handle's property array by 24 bytes): a finalizer tells when it
- * is collected. Entries leave in that finalizer, which N-API runs before the env's own (instance data is
- * finalized last). Any object whose [kId] is a live handle's names that handle: nothing else is trusted. */
+/* The live set: every handle whose JS object exists, by its id, an open-addressing hash table (linear probing,
+ * at most half full). An id is a per-env count, never reused: the handle's JS object carries it, read-only,
+ * under the symbol binding.kId, and JS names a handle to the native side only by it. A method reads it from
+ * `this`; the functions called once per message take it as an argument, a fraction of a property lookup's cost
+ * (napi_unwrap's was ~800 instructions, half of what a write cost in C). Objects are not wrapped: napi_wrap
+ * would add a private property, and a fourth property grows each handle's property array by 24 bytes. A
+ * finalizer tells when an object is collected; its entry leaves then, before the env's own finalizer runs
+ * (instance data is finalized last). Any object whose [kId] is a live handle's names that handle: nothing
+ * else is trusted. */
 static size_t fn_live__home(const fn_env_t* fenv, uint64_t id) {
   uint64_t x = id * 0x9E3779B97F4A7C15ULL;
   return (size_t)(x >> 32) & (fenv->live_cap - 1);
@@ -214,11 +215,11 @@ void fn_handle_close_all(fn_env_t* fenv) {
   for (fn_handle_t* h = fenv->handles; h; h = h->next) fn_handle_close(h);
 }
 
-static void fn_handle__free_unwrapped(uv_handle_t* handle) {
+static void fn_handle__free_now(uv_handle_t* handle) {
   free(handle->data);
 }
 
-static void fn_handle__free_wrapped(uv_handle_t* handle) {
+static void fn_handle__free_if_finalized(uv_handle_t* handle) {
   fn_handle_t* h = handle->data;
   h->state = FN_CLOSED;
   if (h->finalized) fn_handle__free(h);
@@ -271,7 +272,7 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
       napi_get_reference_value(env, fenv->id_key, &id.name) != napi_ok ||
       napi_define_properties(env, self, 1, &id) != napi_ok ||
       napi_add_finalizer(env, self, (void*)(uintptr_t)h->id, fn_handle__finalize, fenv, &h->self) != napi_ok) {
-    uv_close(&h->uv.handle, fn_handle__free_unwrapped);
+    uv_close(&h->uv.handle, fn_handle__free_now);
     return NULL;  /* the failing call left an exception pending */
   }
   /* the reference napi_add_finalizer made is weak: strong until the handle closed, as core holds its handles */
@@ -279,11 +280,11 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   bool live = strong && fn_live__add(fenv, h);
   if (strong && !live) napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
   if (!live || napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
-    /* wrapped: the finalizer frees once the close completes (and leaves the live set) */
+    /* the finalizer is attached: it frees once the close completes (and leaves the live set) */
     if (strong) napi_reference_unref(env, h->self, NULL);
     h->state = FN_CLOSING;
     h->pending_closes = 1;
-    uv_close(&h->uv.handle, fn_handle__free_wrapped);
+    uv_close(&h->uv.handle, fn_handle__free_if_finalized);
     return NULL;
   }
   fn_handle__link(h);

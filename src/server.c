@@ -10,7 +10,7 @@ static napi_value fn_server__construct(napi_env env, napi_callback_info info) {
 static napi_value fn_server__accept(fn_handle_t* server, int* err) {
   napi_env env = server->fenv->env;
   napi_value ctor, client, type = fn_int(env, server->type);
-  uint64_t id = server->fenv->last_id + 1;  /* the id the new socket gets: found by it, not unwrapped */
+  uint64_t id = server->fenv->last_id + 1;  /* the id the new socket gets, to find it by */
   if (napi_get_reference_value(env, server->fenv->socket_ctor, &ctor) != napi_ok ||
       napi_new_instance(env, ctor, 1, &type, &client) != napi_ok) {
     *err = UV_ENOMEM;
