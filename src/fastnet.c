@@ -147,18 +147,23 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_create_function(env, "socketOptions", NAPI_AUTO_LENGTH, fn_sockopt_socket_options, NULL,
                                       &socket_options));
   NAPI_CALL(env, napi_set_named_property(env, exports, "socketOptions", socket_options));
-  static const struct { const char* name; napi_callback fn; } functions[] = {
-    {"bindTcp", fn_bound_bind_tcp}, {"bindPipe", fn_bound_bind_pipe}, {"closeBound", fn_bound_close},
-    {"detachBound", fn_bound_detach}, {"attachBound", fn_bound_attach},
-    /* what a socket does per message takes the socket's id, not `this` (see fn_handle_by_id) */
-    {"writeBuffer", fn_stream_write_buffer}, {"writeString", fn_stream_write_string}, {"writev", fn_stream_writev},
-    {"setIdleTimeout", fn_socket_set_idle_timeout},
+  static const struct { const char* name; napi_callback fn; enum fn_find find; } functions[] = {
+    {"bindTcp", fn_bound_bind_tcp, FN_FIND_THIS}, {"bindPipe", fn_bound_bind_pipe, FN_FIND_THIS},
+    {"closeBound", fn_bound_close, FN_FIND_THIS},
+    {"detachBound", fn_bound_detach, FN_FIND_THIS}, {"attachBound", fn_bound_attach, FN_FIND_THIS},
+    /* what a socket does per message takes the socket's id, not `this` (FN_FIND_ID) */
+    {"writeBuffer", fn_stream_write_buffer, FN_FIND_ID}, {"writeString", fn_stream_write_string, FN_FIND_ID},
+    {"writev", fn_stream_writev, FN_FIND_ID}, {"setIdleTimeout", fn_socket_set_idle_timeout, FN_FIND_ID},
   };
   for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
     napi_value fn;
-    NAPI_CALL(env, napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn));
+    NAPI_CALL(env, napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn,
+                                        (void*)(uintptr_t)functions[i].find, &fn));
     NAPI_CALL(env, napi_set_named_property(env, exports, functions[i].name, fn));
   }
+  napi_value socket_methods = fn_socket_methods(env);
+  if (socket_methods == NULL) return NULL;
+  NAPI_CALL(env, napi_set_named_property(env, exports, "socketMethods", socket_methods));
   NAPI_CALL(env, fn__export_int(env, exports, "TCP", FN_TCP));
   NAPI_CALL(env, fn__export_int(env, exports, "PIPE", FN_PIPE));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_EOF", UV_EOF));

@@ -291,48 +291,43 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   return self;
 }
 
-/* The handle `this` names by its id; returns NULL (with a pending TypeError) if it names none. */
+/* The handle a native function is called for, by how it was created (its data, see enum fn_find): `this`'s id
+ * for a method, or the id its first argument gives, for a socket only. argv gets up to *argc arguments after the
+ * id (undefined for those not passed) and *argc how many were passed. Returns NULL, with a pending TypeError, if
+ * no live handle has that id. A forged id names another live socket or none: C never uses a number JS made up. */
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
-  napi_value self, key, id_value;
-  size_t none = 0;
-  fn_env_t* fenv;
+  napi_value args[FN_FIND_MAX_ARGS + 1], self, key, id_value = NULL;
+  size_t wanted = argc ? *argc : 0, n = wanted + 1;
+  void* data = NULL;
+  fn_env_t* fenv = NULL;
   napi_valuetype type;
   int64_t id;
   fn_handle_t* h = NULL;
-  if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, NULL) != napi_ok) return NULL;
-  if (napi_get_instance_data(env, (void**)&fenv) == napi_ok && fenv != NULL &&
-      napi_typeof(env, self, &type) == napi_ok && type == napi_object &&
-      napi_get_reference_value(env, fenv->id_key, &key) == napi_ok &&
-      napi_get_property(env, self, key, &id_value) == napi_ok &&
-      napi_get_value_int64(env, id_value, &id) == napi_ok && id > 0) {
+  if (wanted > FN_FIND_MAX_ARGS || napi_get_cb_info(env, info, &n, args, &self, &data) != napi_ok) return NULL;
+  if (napi_get_instance_data(env, (void**)&fenv) != napi_ok) fenv = NULL;
+  enum fn_find find = (enum fn_find)(uintptr_t)data;
+  if (find == FN_FIND_THIS) {
+    /* from C++ the property load costs ~800 instructions more than the twin's call (lib/native.js) */
+    if (fenv && napi_typeof(env, self, &type) == napi_ok && type == napi_object &&
+        napi_get_reference_value(env, fenv->id_key, &key) == napi_ok) {
+      if (napi_get_property(env, self, key, &id_value) != napi_ok) id_value = NULL;
+    }
+    for (size_t i = 0; i < wanted; i++) argv[i] = args[i];
+    if (argc) *argc = n;
+  } else {
+    id_value = args[0];  /* undefined if none was passed */
+    for (size_t i = 0; i < wanted; i++) argv[i] = args[i + 1];
+    if (argc) *argc = n > 0 ? n - 1 : 0;
+  }
+  if (fenv && id_value && napi_get_value_int64(env, id_value, &id) == napi_ok && id > 0) {
     h = fn_handle_find(fenv, (uint64_t)id);
   }
-  if (h == NULL) {
+  if (h != NULL && find != FN_FIND_THIS && h->kind != FN_SOCKET) h = NULL;
+  if (h == NULL && find == FN_FIND_ID) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: the first argument is not a native socket's id");
+  } else if (h == NULL) {
     napi_throw_type_error(env, "ERR_INVALID_THIS", "fastnet: method called on an object that is not a native handle");
   }
-  return h;
-}
-
-/* For the functions called once per message, as binding.writeBuffer(handle[kId], ...): the socket whose id is the
- * first argument, found without unwrapping (see the live set); argv gets the arguments after it. Returns NULL
- * (with a pending TypeError) if no live socket has that id. */
-fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
-  napi_value args[FN_BY_ID_MAX_ARGS + 1];
-  size_t wanted = *argc + 1, n = wanted;  /* napi_get_cb_info fills what was not passed with undefined */
-  fn_env_t* fenv;
-  int64_t id;
-  fn_handle_t* h = NULL;
-  if (wanted <= FN_BY_ID_MAX_ARGS + 1 && napi_get_cb_info(env, info, &n, args, NULL, NULL) == napi_ok && n > 0 &&
-      napi_get_instance_data(env, (void**)&fenv) == napi_ok && fenv != NULL &&
-      napi_get_value_int64(env, args[0], &id) == napi_ok && id > 0) {
-    h = fn_handle_find(fenv, (uint64_t)id);
-  }
-  if (h == NULL || h->kind != FN_SOCKET) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: the first argument is not a native socket's id");
-    return NULL;
-  }
-  *argc = n - 1;
-  for (size_t i = 1; i < wanted; i++) argv[i - 1] = args[i];
   return h;
 }
 

@@ -145,9 +145,13 @@ struct fn_handle_s {
 uint8_t* fn_latin1_to_utf8(uint8_t* buf, size_t len, size_t* out_len);
 
 /* lifetime */
+/* How a native function finds its handle (the data it is created with). A method of the classes reads `this`'s id
+ * (FN_FIND_THIS: data NULL). A function of the binding takes a socket's id as its first argument: those called
+ * per message (FN_FIND_ID: a bad id is a bad argument), and each socket method's twin, which the prototype's
+ * method calls with `this[kId]` (FN_FIND_ID_AS_THIS: a bad id is a bad `this`; see lib/native.js). */
+enum fn_find { FN_FIND_THIS = 0, FN_FIND_ID = 1, FN_FIND_ID_AS_THIS = 2 };
+#define FN_FIND_MAX_ARGS 5
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
-#define FN_BY_ID_MAX_ARGS 4
-fn_handle_t* fn_handle_by_id(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
 fn_handle_t* fn_handle_find(const fn_env_t* fenv, uint64_t id);
 fn_handle_rare_t* fn_handle_rare(fn_handle_t* h);
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
@@ -185,6 +189,7 @@ int fn_sockaddr_to_js(napi_env env, const struct sockaddr* sa, napi_value out);
 
 /* socket.c */
 napi_value fn_socket_class(napi_env env);
+napi_value fn_socket_methods(napi_env env);
 napi_value fn_socket_set_idle_timeout(napi_env env, napi_callback_info info);
 /* server.c */
 napi_value fn_server_class(napi_env env);

@@ -139,7 +139,7 @@ void fn_stream_touch(fn_handle_t* h) {
 napi_value fn_socket_set_idle_timeout(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  fn_handle_t* h = fn_handle_by_id(env, info, &argc, argv);
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   double ms = 0;
   NAPI_CALL(env, napi_get_value_double(env, argv[0], &ms));
@@ -173,39 +173,46 @@ napi_value fn_socket_set_idle_timeout(napi_env env, napi_callback_info info) {
   return fn_int(env, 0);
 }
 
+/* A socket's methods. The class's prototype gets them from lib/native.js, as calls to their twins, which take the
+ * socket's id first (FN_FIND_ID_AS_THIS): JS reads the id with a cached load, where C would look it up on `this`
+ * for ~800 instructions more a call. Core's modules call several per request (getAsyncId, isPipe, ref...). */
+static const struct {
+  const char* name;
+  napi_callback fn;
+} fn_socket__methods[] = {
+  {"connect", fn_socket_connect}, {"bind", fn_handle_bind}, {"open", fn_handle_open},
+  {"adoptBound", fn_bound_adopt}, {"readStart", fn_stream_read_start}, {"readStop", fn_stream_read_stop},
+  {"setOnreadBuffer", fn_stream_set_onread_buffer}, {"shutdown", fn_stream_shutdown},
+  {"sendDeferred", fn_stream_send_deferred}, {"close", fn_handle_close_js}, {"reset", fn_socket_reset},
+  {"ref", fn_handle_ref}, {"unref", fn_handle_unref}, {"hasRef", fn_handle_has_ref},
+  {"getAsyncId", fn_handle_get_async_id}, {"asyncReset", fn_handle_async_reset}, {"isPipe", fn_handle_is_pipe},
+  {"getsockname", fn_handle_getsockname}, {"getpeername", fn_handle_getpeername},
+  {"setNoDelay", fn_socket_set_no_delay}, {"setKeepAlive", fn_sockopt_set_keep_alive},
+  {"setTypeOfService", fn_sockopt_set_type_of_service}, {"getTypeOfService", fn_sockopt_get_type_of_service},
+};
+
+/* The twins, by method name: binding.socketMethods. */
+napi_value fn_socket_methods(napi_env env) {
+  napi_value methods, fn;
+  NAPI_CALL(env, napi_create_object(env, &methods));
+  for (size_t i = 0; i < sizeof(fn_socket__methods) / sizeof(fn_socket__methods[0]); i++) {
+    NAPI_CALL(env, napi_create_function(env, fn_socket__methods[i].name, NAPI_AUTO_LENGTH, fn_socket__methods[i].fn,
+                                        (void*)(uintptr_t)FN_FIND_ID_AS_THIS, &fn));
+    NAPI_CALL(env, napi_set_named_property(env, methods, fn_socket__methods[i].name, fn));
+  }
+  return methods;
+}
+
 napi_value fn_socket_class(napi_env env) {
-  napi_property_descriptor methods[] = {
-    {"connect", NULL, fn_socket_connect, NULL, NULL, NULL, napi_default_method, NULL},
-    {"bind", NULL, fn_handle_bind, NULL, NULL, NULL, napi_default_method, NULL},
-    {"open", NULL, fn_handle_open, NULL, NULL, NULL, napi_default_method, NULL},
-    {"adoptBound", NULL, fn_bound_adopt, NULL, NULL, NULL, napi_default_method, NULL},
-    {"readStart", NULL, fn_stream_read_start, NULL, NULL, NULL, napi_default_method, NULL},
-    {"readStop", NULL, fn_stream_read_stop, NULL, NULL, NULL, napi_default_method, NULL},
+  /* getters, like core's (the methods: see fn_socket__methods) */
+  napi_property_descriptor getters[] = {
     {"writeQueueSize", NULL, NULL, fn_stream_write_queue_size, NULL, NULL, napi_default, NULL},
-    {"setOnreadBuffer", NULL, fn_stream_set_onread_buffer, NULL, NULL, NULL, napi_default_method, NULL},
-    {"shutdown", NULL, fn_stream_shutdown, NULL, NULL, NULL, napi_default_method, NULL},
-    {"sendDeferred", NULL, fn_stream_send_deferred, NULL, NULL, NULL, napi_default_method, NULL},
-    {"close", NULL, fn_handle_close_js, NULL, NULL, NULL, napi_default_method, NULL},
-    {"reset", NULL, fn_socket_reset, NULL, NULL, NULL, napi_default_method, NULL},
-    {"ref", NULL, fn_handle_ref, NULL, NULL, NULL, napi_default_method, NULL},
-    {"unref", NULL, fn_handle_unref, NULL, NULL, NULL, napi_default_method, NULL},
-    {"hasRef", NULL, fn_handle_has_ref, NULL, NULL, NULL, napi_default_method, NULL},
     {"fd", NULL, NULL, fn_handle_fd, NULL, NULL, napi_default, NULL},
-    {"getAsyncId", NULL, fn_handle_get_async_id, NULL, NULL, NULL, napi_default_method, NULL},
-    {"asyncReset", NULL, fn_handle_async_reset, NULL, NULL, NULL, napi_default_method, NULL},
-    {"isPipe", NULL, fn_handle_is_pipe, NULL, NULL, NULL, napi_default_method, NULL},
-    {"getsockname", NULL, fn_handle_getsockname, NULL, NULL, NULL, napi_default_method, NULL},
-    {"getpeername", NULL, fn_handle_getpeername, NULL, NULL, NULL, napi_default_method, NULL},
-    {"setNoDelay", NULL, fn_socket_set_no_delay, NULL, NULL, NULL, napi_default_method, NULL},
-    {"setKeepAlive", NULL, fn_sockopt_set_keep_alive, NULL, NULL, NULL, napi_default_method, NULL},
-    {"setTypeOfService", NULL, fn_sockopt_set_type_of_service, NULL, NULL, NULL, napi_default_method, NULL},
-    {"getTypeOfService", NULL, fn_sockopt_get_type_of_service, NULL, NULL, NULL, napi_default_method, NULL},
-    /* getters, like core's: fd, writeQueueSize, bytesRead, bytesWritten */
     {"bytesRead", NULL, NULL, fn_socket_bytes_read, NULL, NULL, napi_default, NULL},
     {"bytesWritten", NULL, NULL, fn_socket_bytes_written, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
   NAPI_CALL(env, napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, fn_socket__construct, NULL,
-                                   sizeof(methods) / sizeof(methods[0]), methods, &cls));
+                                   sizeof(getters) / sizeof(getters[0]), getters, &cls));
   return cls;
 }

@@ -551,7 +551,7 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
 napi_value fn_stream_write_buffer(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  fn_handle_t* h = fn_handle_by_id(env, info, &argc, argv);
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   void* data;
   size_t len;
@@ -621,7 +621,7 @@ static napi_status fn_stream__encode(napi_env env, napi_value str, int encoding,
 napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
-  fn_handle_t* h = fn_handle_by_id(env, info, &argc, argv);
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   int32_t encoding = 0;
   if (argc > 1) napi_get_value_int32(env, argv[1], &encoding);
@@ -656,7 +656,7 @@ napi_value fn_stream_write_string(napi_env env, napi_callback_info info) {
 napi_value fn_stream_writev(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  fn_handle_t* h = fn_handle_by_id(env, info, &argc, argv);
+  fn_handle_t* h = fn_handle_from(env, info, &argc, argv);
   if (h == NULL) return NULL;
   uint32_t count;
   NAPI_CALL(env, napi_get_array_length(env, argv[0], &count));
