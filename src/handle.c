@@ -292,9 +292,10 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
 }
 
 /* The handle a native function is called for, by how it was created (its data, see enum fn_find): `this`'s id
- * for a method, or the id its first argument gives, for a socket only. argv gets up to *argc arguments after the
- * id (undefined for those not passed) and *argc how many were passed. Returns NULL, with a pending TypeError, if
- * no live handle has that id. A forged id names another live socket or none: C never uses a number JS made up. */
+ * for a method, or the id its first argument gives, for a socket only. argv gets up to *argc arguments (those after
+ * the id, when the id is one), undefined for those not passed, and *argc how many were passed. Returns NULL, with a
+ * pending TypeError, if no live handle has that id. A forged id names another live socket or none: C never uses a
+ * number JS made up. */
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
   napi_value args[FN_FIND_MAX_ARGS + 1], self, key, id_value = NULL;
   size_t wanted = argc ? *argc : 0, n = wanted + 1;
