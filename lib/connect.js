@@ -3,7 +3,7 @@
 const process = require('process');  // the global is an accessor: a getter call at each use
 const coreNet = require('net');
 const { isIP } = coreNet;   // core's: a pure function, no handles
-const { binding, kOwner, closeHandle } = require('./native');
+const { binding, kOwner, kConnectRequest, closeHandle } = require('./native');
 const {
   ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_IP_ADDRESS, ERR_IP_BLOCKED, ERR_INVALID_ADDRESS_FAMILY, ERR_SOCKET_CONNECTION_TIMEOUT,
   exceptionWithHostPort, withCodeInStack,
@@ -14,8 +14,6 @@ const versions = require('./versions');
 const sockopt = require('./sockopt');
 const bound = require('./bound');
 
-// handle -> { address, port, addressType, localAddress, localPort, attempt } of its pending connect
-const kConnectRequest = Symbol('kConnectRequest');
 let dns;
 
 // Defaults: core's at load time, which it took from the command line (--[no-]network-family-autoselection,

@@ -6,6 +6,10 @@ const binding = require('./load-addon').load();
 
 const kOwner = Symbol('fastnet.owner');     // handle -> the Socket or Server that owns it
 const { kId } = binding;                    // handle -> its id, by which the native side finds it
+// handle -> { address, port, addressType, localAddress, localPort, attempt } of its pending connect
+// (lib/connect.js); null on every other socket handle, accepted ones too, so that all socket handles share one
+// shape and the property loads on them stay monomorphic
+const kConnectRequest = Symbol('kConnectRequest');
 
 // A socket handle's methods call their native twins with the handle's id: read here, through an inline cache,
 // the id costs a few instructions, where the native side would look it up on `this` for ~800 (src/handle.c).
@@ -36,4 +40,4 @@ function closeHandle(handle, callback, reset = false, counts = undefined) {
   else handle.close(callback, counts);
 }
 
-module.exports = { binding, kOwner, kId, closeHandle };
+module.exports = { binding, kOwner, kId, kConnectRequest, closeHandle };

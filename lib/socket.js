@@ -6,7 +6,7 @@ const process = require('process');
 const stream = require('stream');
 const EventEmitter = require('events');
 const coreNet = require('net');
-const { binding, kOwner, kId, closeHandle } = require('./native');
+const { binding, kOwner, kId, kConnectRequest, closeHandle } = require('./native');
 const errors = require('./errors');
 const versions = require('./versions');
 const sockopt = require('./sockopt');
@@ -152,6 +152,8 @@ function Socket(options, ownOptions = undefined) {   // (a default: Socket.lengt
   initSocketHandle(this);
   this._pendingData = null;
   this._pendingEncoding = '';
+  this.server = null;   // own on every socket, as core's: accepted and connected sockets then share one shape
+  this._server = null;
 
   if (this._handle && options.readable !== false && !boundNotConnected) {
     if (options.pauseOnCreate) {
@@ -186,6 +188,7 @@ function initSocketHandle(socket) {
   if (handle) {
     handle[kOwner] = socket;
     handle.reading = false;
+    handle[kConnectRequest] = null;
     if (socket[kTimeoutMs]) binding.setIdleTimeout(handle[kId], socket[kTimeoutMs]);
     if (socket[kBuffer]) {
       const buf = socket[kBufferGen] ? socket[kBufferGen]() : socket[kBuffer];
@@ -245,9 +248,11 @@ Socket.prototype._unrefTimer = function _unrefTimer() {
   if (this[kTimeoutFallback]) this[kTimeoutFallback].refresh();
 };
 
+// Node 22+ waits only for a connect in progress: end() on a socket that never connected calls back at once.
+const endCallbackWithoutConnect = versions.has('endCallbackWithoutConnect');   // asked once, not per socket
+
 Socket.prototype._final = function(cb) {
-  // Node 22+ waits only for a connect in progress: end() on a socket that never connected calls back at once.
-  const waitForConnect = versions.has('endCallbackWithoutConnect') ? this.connecting : this.pending;
+  const waitForConnect = endCallbackWithoutConnect ? this.connecting : this.pending;
   if (waitForConnect) return this.once('connect', () => this._final(cb));
   if (!this._handle) return cb();
   const err = this._handle.shutdown();
@@ -862,14 +867,16 @@ function stopReading(socket, handle) {
   if (err) socket.destroy(errnoException(err, 'read'));
 }
 
+// A write cut short by destroy() completes with ECANCELED: Node 22+ passes that on, Node 20 reported success.
+const writesCanceledOnDestroy = versions.has('writesCanceledOnDestroy');
+
 function onwrite(status) {
   const socket = this[kOwner];
   if (socket === undefined) return;
   const cb = socket[kWriteCallback];
   socket[kWriteCallback] = null;
   if (cb === null) return;
-  // A write cut short by destroy() completes with ECANCELED: Node 22+ passes that on, Node 20 reported success.
-  if (status === 0 || (socket.destroyed && !versions.has('writesCanceledOnDestroy'))) cb();
+  if (status === 0 || (socket.destroyed && !writesCanceledOnDestroy)) cb();
   else cb(errnoException(status, 'write'));
 }
 
