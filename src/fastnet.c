@@ -58,6 +58,7 @@ static void fn__free_env(napi_env env, void* data, void* hint) {
   if (fenv->slab) napi_delete_reference(env, fenv->slab);
   if (fenv->block) napi_delete_reference(env, fenv->block);
   free(fenv->live);
+  free(fenv->closed);
   free(fenv);
 }
 
@@ -104,8 +105,14 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     return NULL;
   }
   fenv->env = env;
+  if (!fn_handle_init_env(fenv)) {
+    free(fenv);
+    napi_throw_error(env, NULL, "fastnet: out of memory");
+    return NULL;
+  }
   NAPI_CALL(env, napi_get_uv_event_loop(env, &fenv->loop));
   if (uv_prepare_init(fenv->loop, &fenv->flush_prepare) != 0) {
+    free(fenv->closed);
     free(fenv);
     napi_throw_error(env, NULL, "fastnet: uv_prepare_init failed");
     return NULL;

@@ -1,18 +1,20 @@
-/* Lifetime shared by Socket and Server: construct, strong reference while open, close, finalize, teardown. */
+/* Lifetime shared by Socket and Server: construct, strong reference while open, close and free, teardown. */
 #include "handle.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The live set: every handle whose JS object exists, by its id, an open-addressing hash table (linear probing,
+/* The live set: every handle not yet closed, by its id, an open-addressing hash table (linear probing,
  * at most half full). An id is a per-env count, never reused: the handle's JS object carries it, read-only,
  * under the symbol binding.kId, and JS names a handle to the native side only by it. A method reads it from
  * `this`; the functions called once per message take it as an argument, a fraction of a property lookup's cost
  * (napi_unwrap's was ~800 instructions, half of what a write cost in C). Objects are not wrapped: napi_wrap
- * would add a private property, and a fourth property grows each handle's property array by 24 bytes. A
- * finalizer tells when an object is collected; its entry leaves then, before the env's own finalizer runs
- * (instance data is finalized last). Any object whose [kId] is a live handle's names that handle: nothing
+ * would add a private property, and a fourth property grows each handle's property array by 24 bytes. A handle
+ * leaves the set and its memory is freed when its close completes, as core's handle objects let go of their
+ * C++ side then: an id that was given out but is no longer live names a closed handle, and its object's
+ * methods see fenv->closed, a stand-in in the closed state (no finalizer per object: they cost ~1,700
+ * instructions a handle, and GC work). Any object whose [kId] is a live handle's names that handle: nothing
  * else is trusted. */
 static size_t fn_live__home(const fn_env_t* fenv, uint64_t id) {
   uint64_t x = id * 0x9E3779B97F4A7C15ULL;
@@ -99,15 +101,14 @@ fn_handle_rare_t* fn_handle_rare(fn_handle_t* h) {
   return h->rare;
 }
 
-/* The JS object was collected (or the env is going away). Memory goes with whichever comes last. */
-static void fn_handle__finalize(napi_env env, void* data, void* hint) {
-  fn_handle_t* h = fn_handle_find(hint, (uint64_t)(uintptr_t)data);
-  if (h == NULL) return;  /* cannot happen: the entry leaves here */
-  fn_live__remove(h->fenv, h);
-  h->finalized = true;
-  napi_delete_reference(env, h->self);  /* napi_add_finalizer's reference: deleted here, in its finalizer */
-  h->self = NULL;
-  if (h->state == FN_CLOSED) fn_handle__free(h);
+/* What the methods of a closed handle's object see: a handle in the closed state, with nothing else set. */
+bool fn_handle_init_env(fn_env_t* fenv) {
+  fenv->closed = calloc(1, sizeof(*fenv->closed));
+  if (fenv->closed == NULL) return false;
+  fenv->closed->fenv = fenv;
+  fenv->closed->state = FN_CLOSED;
+  fenv->closed->kind = FN_SOCKET;  /* a closed server's methods check the state first too */
+  return true;
 }
 
 /* Opens a handle scope for a call into JS; false while the env is shutting down (then JS is not called). */
@@ -146,7 +147,7 @@ void fn_call_js_status(fn_handle_t* h, enum fn_callback which, int status) {
   napi_close_handle_scope(h->fenv->env, scope);
 }
 
-/* After both uv handles (stream and timer) closed: call close(cb)'s cb, drop the strong reference, unlink. */
+/* After both uv handles (stream and timer) closed: call close(cb)'s cb, let go of the JS object, free. */
 static void fn_handle__closed(fn_handle_t* h) {
   fn_env_t* fenv = h->fenv;
   napi_env env = fenv->env;
@@ -167,8 +168,9 @@ static void fn_handle__closed(fn_handle_t* h) {
     rare->onread_data = NULL;
   }
   fn_handle__unlink(h);
-  if (h->finalized) fn_handle__free(h);
-  else napi_reference_unref(env, h->self, NULL);  /* weak again: GC may collect the object now */
+  fn_live__remove(fenv, h);
+  napi_delete_reference(env, h->self);
+  fn_handle__free(h);
   fn_env_check_done(fenv);
 }
 
@@ -219,12 +221,6 @@ static void fn_handle__free_now(uv_handle_t* handle) {
   free(handle->data);
 }
 
-static void fn_handle__free_if_finalized(uv_handle_t* handle) {
-  fn_handle_t* h = handle->data;
-  h->state = FN_CLOSED;
-  if (h->finalized) fn_handle__free(h);
-}
-
 /* The async resource type, as core names its handles' providers. */
 static const char* fn_handle__provider(const fn_handle_t* h) {
   return h->type == FN_TCP ? (h->kind == FN_SERVER ? "TCPSERVERWRAP" : "TCPWRAP")
@@ -270,21 +266,18 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   napi_property_descriptor id = {NULL, NULL, NULL, NULL, NULL, fn_double(env, (double)h->id), napi_default, NULL};
   if (napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
       napi_get_reference_value(env, fenv->id_key, &id.name) != napi_ok ||
-      napi_define_properties(env, self, 1, &id) != napi_ok ||
-      napi_add_finalizer(env, self, (void*)(uintptr_t)h->id, fn_handle__finalize, fenv, &h->self) != napi_ok) {
+      napi_define_properties(env, self, 1, &id) != napi_ok) {
     uv_close(&h->uv.handle, fn_handle__free_now);
     return NULL;  /* the failing call left an exception pending */
   }
-  /* the reference napi_add_finalizer made is weak: strong until the handle closed, as core holds its handles */
-  bool strong = napi_reference_ref(env, h->self, NULL) == napi_ok;
-  bool live = strong && fn_live__add(fenv, h);
-  if (strong && !live) napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
-  if (!live || napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
-    /* the finalizer is attached: it frees once the close completes (and leaves the live set) */
-    if (strong) napi_reference_unref(env, h->self, NULL);
-    h->state = FN_CLOSING;
-    h->pending_closes = 1;
-    uv_close(&h->uv.handle, fn_handle__free_if_finalized);
+  bool live = fn_live__add(fenv, h);
+  if (!live) napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
+  /* strong until the handle closed, as core holds its handles */
+  if (!live || napi_create_reference(env, self, 1, &h->self) != napi_ok ||
+      napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
+    if (live) fn_live__remove(fenv, h);
+    if (h->self) napi_delete_reference(env, h->self);
+    uv_close(&h->uv.handle, fn_handle__free_now);  /* its object's methods see a closed handle */
     return NULL;
   }
   fn_handle__link(h);
@@ -322,6 +315,7 @@ fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc,
   }
   if (fenv && id_value && napi_get_value_int64(env, id_value, &id) == napi_ok && id > 0) {
     h = fn_handle_find(fenv, (uint64_t)id);
+    if (h == NULL && (uint64_t)id <= fenv->last_id) h = fenv->closed;  /* given out once: closed since */
   }
   if (h != NULL && find != FN_FIND_THIS && h->kind != FN_SOCKET) h = NULL;
   if (h == NULL && find == FN_FIND_ID) {

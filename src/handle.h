@@ -99,7 +99,8 @@ typedef struct fn_env_s {
                                        view of it) and a new one is made */
   char* block_data;
   size_t block_size;
-  fn_handle_t** live;               /* every handle whose JS object exists, by id (see handle.c) */
+  fn_handle_t** live;               /* every handle not yet closed, by id (see handle.c) */
+  fn_handle_t* closed;              /* what a closed handle's id finds (see handle.c) */
   uint64_t last_id;                 /* the id the newest handle got; ids start at 1 and are never reused */
   size_t live_cap, live_count;
 } fn_env_t;
@@ -126,7 +127,6 @@ struct fn_handle_s {
   uint8_t state;                    /* fn_state */
   uint8_t pending_closes;           /* uv handles (stream, timer) whose close callback is due */
   uint8_t full_reads;               /* how many of the last reads (0-2) filled their blocks (see stream.c) */
-  bool finalized : 1;               /* JS object collected: free after close */
   bool reading : 1;                 /* socket: uv_read_start is in effect */
   bool connecting : 1;              /* socket: a connect request is pending (libuv must not get a second one) */
   bool flush_scheduled : 1;         /* socket: wrote this iteration; a next write is deferred, not sent at once */
@@ -153,6 +153,7 @@ enum fn_find { FN_FIND_THIS = 0, FN_FIND_ID = 1, FN_FIND_ID_AS_THIS = 2 };
 #define FN_FIND_MAX_ARGS 5
 fn_handle_t* fn_handle_from(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv);
 fn_handle_t* fn_handle_find(const fn_env_t* fenv, uint64_t id);
+bool fn_handle_init_env(fn_env_t* fenv);
 fn_handle_rare_t* fn_handle_rare(fn_handle_t* h);
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
 void fn_handle_close(fn_handle_t* h);
