@@ -11,9 +11,27 @@ const { kId } = binding;                    // handle -> its id, by which the na
 // shape and the property loads on them stay monomorphic
 const kConnectRequest = Symbol('kConnectRequest');
 
-// A socket handle's methods call their native twins with the handle's id: read here, through an inline cache,
-// the id costs a few instructions, where the native side would look it up on `this` for ~800 (src/handle.c).
-// A `this` without a live socket's id gets the TypeError (ERR_INVALID_THIS) the twin throws.
+// A socket handle is an object of this class; the native side knows it by the id it gave it (newSocket), kept under
+// [kId]: a store here, where defining the property from C cost ~2,400 instructions a handle. binding.Socket is this
+// class, for the rest of lib/, and the native side makes accepted sockets with it.
+class Socket {
+  constructor(type = binding.TCP) {
+    this[kId] = binding.newSocket(this, type);
+  }
+}
+binding.Socket = Socket;
+binding.setSocketClass(Socket);
+
+// Its methods and getters call their native twins with the handle's id: read here, through an inline cache, the id
+// costs a few instructions, where the native side would look it up on `this` for ~800 (src/handle.c). A `this`
+// without a live socket's id gets the TypeError (ERR_INVALID_THIS) the twin throws.
+for (const name of Object.keys(binding.socketGetters)) {
+  const twin = binding.socketGetters[name];
+  const getter = Object.getOwnPropertyDescriptor({
+    get [name]() { return twin(this === null || this === undefined ? undefined : this[kId]); },
+  }, name).get;
+  Object.defineProperty(Socket.prototype, name, { get: getter, configurable: true });
+}
 for (const name of Object.keys(binding.socketMethods)) {
   const twin = binding.socketMethods[name];
   const method = {
@@ -29,7 +47,7 @@ for (const name of Object.keys(binding.socketMethods)) {
       }
     },
   }[name];
-  Object.defineProperty(binding.Socket.prototype, name, { value: method, writable: true, configurable: true });
+  Object.defineProperty(Socket.prototype, name, { value: method, writable: true, configurable: true });
 }
 
 // close(cb) calls cb once uv_close completed, as core's handles do (so this works on those too).

@@ -31,6 +31,25 @@ static napi_value fn_set_callbacks(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* setSocketClass(cls): lib/native.js's class of socket handles, with which accepted sockets are made. */
+static napi_value fn_set_socket_class(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_valuetype type = napi_undefined;
+  fn_env_t* fenv;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
+  if (argc > 0) NAPI_CALL(env, napi_typeof(env, argv[0], &type));
+  if (type != napi_function) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: setSocketClass expects a class");
+    return NULL;
+  }
+  if (fenv->socket_ctor) napi_delete_reference(env, fenv->socket_ctor);
+  fenv->socket_ctor = NULL;
+  NAPI_CALL(env, napi_create_reference(env, argv[0], 1, &fenv->socket_ctor));
+  return NULL;
+}
+
 /* Process exit or worker termination: close every handle; Node waits until we remove the hook. */
 static void fn__on_prepare_close(uv_handle_t* handle) {
   fn_env_t* fenv = handle->data;
@@ -123,10 +142,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_set_instance_data(env, fenv, fn__free_env, NULL));
   NAPI_CALL(env, napi_add_async_cleanup_hook(env, fn__on_env_cleanup, fenv, &fenv->cleanup));
 
-  napi_value socket = fn_socket_class(env);
   napi_value server = fn_server_class(env);
-  if (socket == NULL || server == NULL) return NULL;
-  NAPI_CALL(env, napi_create_reference(env, socket, 1, &fenv->socket_ctor));
+  if (server == NULL) return NULL;
   napi_value id_key, description;
   NAPI_CALL(env, napi_create_string_utf8(env, "fastnet.id", NAPI_AUTO_LENGTH, &description));
   NAPI_CALL(env, napi_create_symbol(env, description, &id_key));
@@ -135,7 +152,6 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
 
   napi_value set_callbacks;
   NAPI_CALL(env, napi_create_function(env, "setCallbacks", NAPI_AUTO_LENGTH, fn_set_callbacks, NULL, &set_callbacks));
-  NAPI_CALL(env, napi_set_named_property(env, exports, "Socket", socket));
   NAPI_CALL(env, napi_set_named_property(env, exports, "Server", server));
   NAPI_CALL(env, napi_set_named_property(env, exports, "setCallbacks", set_callbacks));
   napi_value flush_all;
@@ -158,6 +174,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"bindTcp", fn_bound_bind_tcp, FN_FIND_THIS}, {"bindPipe", fn_bound_bind_pipe, FN_FIND_THIS},
     {"closeBound", fn_bound_close, FN_FIND_THIS},
     {"detachBound", fn_bound_detach, FN_FIND_THIS}, {"attachBound", fn_bound_attach, FN_FIND_THIS},
+    {"newSocket", fn_handle_new_socket, FN_FIND_THIS}, {"setSocketClass", fn_set_socket_class, FN_FIND_THIS},
     /* what a socket does per message takes the socket's id, not `this` (FN_FIND_ID) */
     {"writeBuffer", fn_stream_write_buffer, FN_FIND_ID}, {"writeString", fn_stream_write_string, FN_FIND_ID},
     {"writev", fn_stream_writev, FN_FIND_ID}, {"setIdleTimeout", fn_socket_set_idle_timeout, FN_FIND_ID},
@@ -171,6 +188,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value socket_methods = fn_socket_methods(env);
   if (socket_methods == NULL) return NULL;
   NAPI_CALL(env, napi_set_named_property(env, exports, "socketMethods", socket_methods));
+  napi_value socket_getters = fn_socket_getters(env);
+  if (socket_getters == NULL) return NULL;
+  NAPI_CALL(env, napi_set_named_property(env, exports, "socketGetters", socket_getters));
   NAPI_CALL(env, fn__export_int(env, exports, "TCP", FN_TCP));
   NAPI_CALL(env, fn__export_int(env, exports, "PIPE", FN_PIPE));
   NAPI_CALL(env, fn__export_int(env, exports, "UV_EOF", UV_EOF));

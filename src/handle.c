@@ -6,10 +6,11 @@
 #include <unistd.h>
 
 /* The live set: every handle not yet closed, by its id, an open-addressing hash table (linear probing,
- * at most half full). An id is a per-env count, never reused: the handle's JS object carries it, read-only,
- * under the symbol binding.kId, and JS names a handle to the native side only by it. A method reads it from
- * `this`; the functions called once per message take it as an argument, a fraction of a property lookup's cost
- * (napi_unwrap's was ~800 instructions, half of what a write cost in C). Objects are not wrapped: napi_wrap
+ * at most half full). An id is a per-env count, never reused: the handle's JS object carries it under the symbol
+ * binding.kId (a socket's is set by lib/native.js's class, a server's defined read-only here), and JS names a
+ * handle to the native side only by it. Socket methods take it as an argument (JS reads it), server methods read
+ * it from `this`: a fraction of a property lookup's cost (napi_unwrap's was ~800 instructions, half of what a
+ * write cost in C). Objects are not wrapped: napi_wrap
  * would add a private property, and a fourth property grows each handle's property array by 24 bytes. A handle
  * leaves the set and its memory is freed when its close completes, as core's handle objects let go of their
  * C++ side then: an id that was given out but is no longer live names a closed handle, and its object's
@@ -227,21 +228,13 @@ static const char* fn_handle__provider(const fn_handle_t* h) {
                            : (h->kind == FN_SERVER ? "PIPESERVERWRAP" : "PIPEWRAP");
 }
 
-/* new Socket(type) / new Server(type): type 0 = TCP, 1 = Unix socket (pipe). */
-napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind) {
-  size_t argc = 1;
-  napi_value argv[1], self;
+/* Makes the native side of the handle whose JS object is `self`: a uv handle of `type` (0 = TCP, 1 = Unix socket),
+ * an id in the live set, a strong reference (as core holds its handles until they close), an async context. The
+ * caller gives the object its id. Returns NULL, with an exception pending, if it cannot. */
+static fn_handle_t* fn_handle__create(napi_env env, napi_value self, uint8_t kind, int32_t type) {
   fn_env_t* fenv;
-  napi_value new_target;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
-  NAPI_CALL(env, napi_get_new_target(env, info, &new_target));
-  if (new_target == NULL) {
-    napi_throw_type_error(env, "ERR_CONSTRUCT_CALL_REQUIRED", "fastnet: native handles are created with `new`");
-    return NULL;
-  }
+  napi_value resource_name;
   NAPI_CALL(env, napi_get_instance_data(env, (void**)&fenv));
-  int32_t type = 0;
-  if (argc > 0) NAPI_CALL(env, napi_get_value_int32(env, argv[0], &type));
   if (type != FN_TCP && type != FN_PIPE) {
     napi_throw_range_error(env, NULL, "fastnet: unknown handle type");
     return NULL;
@@ -262,26 +255,60 @@ napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t ki
   }
   h->uv.handle.data = h;
   h->id = ++fenv->last_id;
-  napi_value resource_name;
-  napi_property_descriptor id = {NULL, NULL, NULL, NULL, NULL, fn_double(env, (double)h->id), napi_default, NULL};
-  if (napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
-      napi_get_reference_value(env, fenv->id_key, &id.name) != napi_ok ||
-      napi_define_properties(env, self, 1, &id) != napi_ok) {
-    uv_close(&h->uv.handle, fn_handle__free_now);
-    return NULL;  /* the failing call left an exception pending */
-  }
   bool live = fn_live__add(fenv, h);
   if (!live) napi_throw_error(env, "ENOMEM", "fastnet: out of memory");
-  /* strong until the handle closed, as core holds its handles */
-  if (!live || napi_create_reference(env, self, 1, &h->self) != napi_ok ||
+  if (!live || napi_create_string_utf8(env, fn_handle__provider(h), NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
+      napi_create_reference(env, self, 1, &h->self) != napi_ok ||
       napi_async_init(env, self, resource_name, &h->async) != napi_ok) {
     if (live) fn_live__remove(fenv, h);
     if (h->self) napi_delete_reference(env, h->self);
-    uv_close(&h->uv.handle, fn_handle__free_now);  /* its object's methods see a closed handle */
+    uv_close(&h->uv.handle, fn_handle__free_now);
     return NULL;
   }
   fn_handle__link(h);
+  return h;
+}
+
+/* new Server(type): the native class's constructor; the handle's id is defined on it read-only. */
+napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind) {
+  size_t argc = 1;
+  napi_value argv[1], self, new_target;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
+  NAPI_CALL(env, napi_get_new_target(env, info, &new_target));
+  if (new_target == NULL) {
+    napi_throw_type_error(env, "ERR_CONSTRUCT_CALL_REQUIRED", "fastnet: native handles are created with `new`");
+    return NULL;
+  }
+  int32_t type = 0;
+  if (argc > 0) NAPI_CALL(env, napi_get_value_int32(env, argv[0], &type));
+  fn_handle_t* h = fn_handle__create(env, self, kind, type);
+  if (h == NULL) return NULL;
+  napi_property_descriptor id = {NULL, NULL, NULL, NULL, NULL, fn_double(env, (double)h->id), napi_default, NULL};
+  if (napi_get_reference_value(env, h->fenv->id_key, &id.name) != napi_ok ||
+      napi_define_properties(env, self, 1, &id) != napi_ok) {
+    fn_handle_close(h);
+    return NULL;
+  }
   return self;
+}
+
+/* newSocket(object, type): the native side of a socket handle whose JS object is `object` (an instance of
+ * lib/native.js's Socket class, which keeps the id this returns under [kId]). A store in JS costs a few
+ * instructions where defining the property from C cost ~2,400 a handle. */
+napi_value fn_handle_new_socket(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_valuetype kind = napi_undefined;
+  int32_t type = 0;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc > 0) NAPI_CALL(env, napi_typeof(env, argv[0], &kind));
+  if (kind != napi_object) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fastnet: newSocket expects an object");
+    return NULL;
+  }
+  if (argc > 1) NAPI_CALL(env, napi_get_value_int32(env, argv[1], &type));
+  fn_handle_t* h = fn_handle__create(env, argv[0], FN_SOCKET, type);
+  return h == NULL ? NULL : fn_double(env, (double)h->id);
 }
 
 /* The handle a native function is called for, by how it was created (its data, see enum fn_find): `this`'s id

@@ -77,7 +77,7 @@ typedef struct fn_idle_timer_s {
 typedef struct fn_env_s {
   napi_env env;
   uv_loop_t* loop;
-  napi_ref socket_ctor;             /* to create accepted sockets */
+  napi_ref socket_ctor;             /* lib/native.js's Socket class (setSocketClass): accepted sockets are made with it */
   napi_ref id_key;                  /* the symbol (binding.kId) a handle's JS object keeps its id under */
   napi_ref callbacks[FN_CALLBACK_COUNT];
   fn_handle_t* handles;             /* every handle not yet closed, for teardown */
@@ -156,6 +156,7 @@ fn_handle_t* fn_handle_find(const fn_env_t* fenv, uint64_t id);
 bool fn_handle_init_env(fn_env_t* fenv);
 fn_handle_rare_t* fn_handle_rare(fn_handle_t* h);
 napi_value fn_handle_construct(napi_env env, napi_callback_info info, uint8_t kind);
+napi_value fn_handle_new_socket(napi_env env, napi_callback_info info);
 void fn_handle_close(fn_handle_t* h);
 void fn_handle_close_all(fn_env_t* fenv);
 void fn_env_check_done(fn_env_t* fenv);
@@ -189,8 +190,8 @@ napi_value fn_undefined(napi_env env);
 int fn_sockaddr_to_js(napi_env env, const struct sockaddr* sa, napi_value out);
 
 /* socket.c */
-napi_value fn_socket_class(napi_env env);
 napi_value fn_socket_methods(napi_env env);
+napi_value fn_socket_getters(napi_env env);
 napi_value fn_socket_set_idle_timeout(napi_env env, napi_callback_info info);
 /* server.c */
 napi_value fn_server_class(napi_env env);

@@ -2,10 +2,6 @@
 #include "handle.h"
 #include <string.h>
 
-static napi_value fn_socket__construct(napi_env env, napi_callback_info info) {
-  return fn_handle_construct(env, info, FN_SOCKET);
-}
-
 static void fn_socket__on_connect(uv_connect_t* req, int status) {
   fn_handle_t* h = req->data;
   free(req);
@@ -176,10 +172,12 @@ napi_value fn_socket_set_idle_timeout(napi_env env, napi_callback_info info) {
 /* A socket's methods. The class's prototype gets them from lib/native.js, as calls to their twins, which take the
  * socket's id first (FN_FIND_ID_AS_THIS): JS reads the id with a cached load, where C would look it up on `this`
  * for ~800 instructions more a call. Core's modules call several per request (getAsyncId, isPipe, ref...). */
-static const struct {
+typedef struct {
   const char* name;
   napi_callback fn;
-} fn_socket__methods[] = {
+} fn_twin_t;
+
+static const fn_twin_t fn_socket__methods[] = {
   {"connect", fn_socket_connect}, {"bind", fn_handle_bind}, {"open", fn_handle_open},
   {"adoptBound", fn_bound_adopt}, {"readStart", fn_stream_read_start}, {"readStop", fn_stream_read_stop},
   {"setOnreadBuffer", fn_stream_set_onread_buffer}, {"shutdown", fn_stream_shutdown},
@@ -191,28 +189,29 @@ static const struct {
   {"setTypeOfService", fn_sockopt_set_type_of_service}, {"getTypeOfService", fn_sockopt_get_type_of_service},
 };
 
-/* The twins, by method name: binding.socketMethods. */
-napi_value fn_socket_methods(napi_env env) {
-  napi_value methods, fn;
-  NAPI_CALL(env, napi_create_object(env, &methods));
-  for (size_t i = 0; i < sizeof(fn_socket__methods) / sizeof(fn_socket__methods[0]); i++) {
-    NAPI_CALL(env, napi_create_function(env, fn_socket__methods[i].name, NAPI_AUTO_LENGTH, fn_socket__methods[i].fn,
+/* A socket handle's getters, as core's have them; lib/native.js defines them on its prototype, as calls to these. */
+static const fn_twin_t fn_socket__getters[] = {
+  {"writeQueueSize", fn_stream_write_queue_size}, {"fd", fn_handle_fd},
+  {"bytesRead", fn_socket_bytes_read}, {"bytesWritten", fn_socket_bytes_written},
+};
+
+/* The twins, by name: each takes the socket's id first. */
+static napi_value fn_socket__twins(napi_env env, const fn_twin_t* table, size_t count) {
+  napi_value twins, fn;
+  NAPI_CALL(env, napi_create_object(env, &twins));
+  for (size_t i = 0; i < count; i++) {
+    NAPI_CALL(env, napi_create_function(env, table[i].name, NAPI_AUTO_LENGTH, table[i].fn,
                                         (void*)(uintptr_t)FN_FIND_ID_AS_THIS, &fn));
-    NAPI_CALL(env, napi_set_named_property(env, methods, fn_socket__methods[i].name, fn));
+    NAPI_CALL(env, napi_set_named_property(env, twins, table[i].name, fn));
   }
-  return methods;
+  return twins;
 }
 
-napi_value fn_socket_class(napi_env env) {
-  /* getters, like core's (the methods: see fn_socket__methods) */
-  napi_property_descriptor getters[] = {
-    {"writeQueueSize", NULL, NULL, fn_stream_write_queue_size, NULL, NULL, napi_default, NULL},
-    {"fd", NULL, NULL, fn_handle_fd, NULL, NULL, napi_default, NULL},
-    {"bytesRead", NULL, NULL, fn_socket_bytes_read, NULL, NULL, napi_default, NULL},
-    {"bytesWritten", NULL, NULL, fn_socket_bytes_written, NULL, NULL, napi_default, NULL},
-  };
-  napi_value cls;
-  NAPI_CALL(env, napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, fn_socket__construct, NULL,
-                                   sizeof(getters) / sizeof(getters[0]), getters, &cls));
-  return cls;
+/* binding.socketMethods and binding.socketGetters */
+napi_value fn_socket_methods(napi_env env) {
+  return fn_socket__twins(env, fn_socket__methods, sizeof(fn_socket__methods) / sizeof(fn_socket__methods[0]));
+}
+
+napi_value fn_socket_getters(napi_env env) {
+  return fn_socket__twins(env, fn_socket__getters, sizeof(fn_socket__getters) / sizeof(fn_socket__getters[0]));
 }

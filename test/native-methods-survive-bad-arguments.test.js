@@ -66,7 +66,8 @@ test('every native method, any arguments, any receiver, open or closed: no crash
     for (const a of vals) {
       for (const make of [() => new binding.Socket(a), () => new binding.Server(a), () => binding.Socket(a),
                           () => binding.guessHandleType(a), () => binding.setCallbacks(a),
-                          () => binding.activeHandles(a), () => binding.dup(a)]) {
+                          () => binding.activeHandles(a), () => binding.dup(a), () => binding.newSocket(a, a),
+                          () => binding.newSocket({}, a)]) {
         try { calls++; make(); } catch { threw++; }
       }
     }
