@@ -6,17 +6,20 @@ const binding = require('./load-addon').load();
 
 const kOwner = Symbol('fastnet.owner');     // handle -> the Socket or Server that owns it
 const { kId } = binding;                    // handle -> its id, by which the native side finds it
-// handle -> { address, port, addressType, localAddress, localPort, attempt } of its pending connect
-// (lib/connect.js); null on every other socket handle, accepted ones too, so that all socket handles share one
-// shape and the property loads on them stay monomorphic
+// handle -> { address, port, addressType, localAddress, localPort, attempt } of its pending connect (lib/connect.js)
 const kConnectRequest = Symbol('kConnectRequest');
 
 // A socket handle is an object of this class; the native side knows it by the id it gave it (newSocket), kept under
-// [kId]: a store here, where defining the property from C cost ~2,400 instructions a handle. binding.Socket is this
-// class, for the rest of lib/, and the native side makes accepted sockets with it.
+// [kId]: a store here, where defining the property from C cost ~2,400 instructions a handle. Every property a
+// socket handle gets is made here, so that all of them, connecting or accepted, share one shape and the loads on
+// them stay monomorphic. binding.Socket is this class, for the rest of lib/, and the native side makes accepted
+// sockets with it.
 class Socket {
   constructor(type = binding.TCP) {
     this[kId] = binding.newSocket(this, type);
+    this[kOwner] = undefined;
+    this.reading = false;
+    this[kConnectRequest] = null;
   }
 }
 binding.Socket = Socket;

@@ -6,7 +6,7 @@ const process = require('process');
 const stream = require('stream');
 const EventEmitter = require('events');
 const coreNet = require('net');
-const { binding, kOwner, kId, kConnectRequest, closeHandle } = require('./native');
+const { binding, kOwner, kId, closeHandle } = require('./native');
 const errors = require('./errors');
 const versions = require('./versions');
 const sockopt = require('./sockopt');
@@ -188,7 +188,6 @@ function initSocketHandle(socket) {
   if (handle) {
     handle[kOwner] = socket;
     handle.reading = false;
-    handle[kConnectRequest] = null;
     if (socket[kTimeoutMs]) binding.setIdleTimeout(handle[kId], socket[kTimeoutMs]);
     if (socket[kBuffer]) {
       const buf = socket[kBufferGen] ? socket[kBufferGen]() : socket[kBuffer];
