@@ -175,7 +175,7 @@ duplexState.defineLazyWritableState(Socket.prototype);
 // Defaults most sockets never change live on the prototype: an idle socket carries only what it set (memory
 // per connection). Reads see the same values core's own properties have; a write makes the property own.
 Object.assign(Socket.prototype, {
-  _hadError: false, _parent: null, _host: null, _sockname: null, server: null, _server: null,
+  _hadError: false, _parent: null, _host: null, _sockname: null,
   [kShutdownCallback]: null, [kTimeoutMs]: 0, [kTimeoutFallback]: null, [kBuffer]: null, [kBufferCb]: null,
   [kBufferGen]: null, [kWrappedUnconnected]: false, [kBytesRead]: 0, [kBytesWritten]: 0, [kSetNoDelay]: false,
   [kSetKeepAlive]: false, [kSetKeepAliveInitialDelay]: 0,
