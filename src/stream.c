@@ -542,7 +542,8 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   fn_stream_flush(h);  /* a deferred write goes first (only reached when the native API is misused) */
   int r = fn_stream__send(h, bufs, nbufs, total, keep, owned);
   if (r < 0 && !count_failed) h->bytes_written -= (double)total;
-  else if (r == 0 && !h->fenv->exit_flushed && !h->write_through) fn_stream__schedule(h);
+  /* A write from a read callback marks nothing: the writes it answers come with reads too, and go at once */
+  else if (r == 0 && !h->fenv->exit_flushed && !h->write_through && h->fenv->in_read == 0) fn_stream__schedule(h);
   return r;
 }
 
