@@ -352,7 +352,9 @@ static int fn_stream__send(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, s
  * and its callback runs only once the kernel has it (fn_stream__flush_before_poll). Meanwhile the Writable
  * buffers what follows and hands it over as one writev, as core's does whenever a write goes async.
  * A write of FN_HOLD_MAX bytes or more goes at once: it fills the default highWaterMark by itself, so a writer
- * that heeds write()'s false gathers nothing behind it, and holding it only costs a request and a callback. */
+ * that heeds write()'s false gathers nothing behind it, and holding it only costs a request and a callback.
+ * Writes made in a read callback go at once (see fn_stream__write) and mark nothing: an echo or a reply comes
+ * with each read, and marking it started and stopped the prepare handle every iteration for nothing. */
 static void fn_stream__schedule(fn_handle_t* h) {
   if (h->flush_scheduled) return;
   fn_env_t* fenv = h->fenv;
@@ -542,7 +544,6 @@ static int fn_stream__write(fn_handle_t* h, uv_buf_t* bufs, unsigned int nbufs, 
   fn_stream_flush(h);  /* a deferred write goes first (only reached when the native API is misused) */
   int r = fn_stream__send(h, bufs, nbufs, total, keep, owned);
   if (r < 0 && !count_failed) h->bytes_written -= (double)total;
-  /* A write from a read callback marks nothing: the writes it answers come with reads too, and go at once */
   else if (r == 0 && !h->fenv->exit_flushed && !h->write_through && h->fenv->in_read == 0) fn_stream__schedule(h);
   return r;
 }
